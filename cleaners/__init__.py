@@ -1,0 +1,32 @@
+"""boilerstrip's cleaning library: one raw article in, clean text and every edit out.
+
+    >>> from cleaners import clean
+    >>> result = clean(b"Story text.\\n\\nBe the first to comment\\n")
+    >>> result.text
+    'Story text.\\n'
+    >>> [(e.cleaner, e.rule) for e in result.edits if e.kind == "removal"]
+    [('remove_comment_widgets/v1', 'en.comments.be_first')]
+
+No Prefect here: `flows/` orchestrates, this package only cleans.
+"""
+
+from .config import Config, ConfigError, load_config
+from .model import Cleaned, Edit, Meta, Span
+from .phrases import PhraseError
+from .pipeline import REGISTRY, clean, cleaner_versions
+from .spans import replay
+
+__all__ = [
+    "REGISTRY",
+    "Cleaned",
+    "Config",
+    "ConfigError",
+    "Edit",
+    "Meta",
+    "PhraseError",
+    "Span",
+    "clean",
+    "cleaner_versions",
+    "load_config",
+    "replay",
+]

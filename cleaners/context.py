@@ -1,0 +1,42 @@
+"""What a cleaner may look at besides the text: config, phrase book, language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from .language import UNKNOWN, Language
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .model import Span
+    from .phrases import PhraseBook
+
+
+@dataclass(slots=True)
+class Context:
+    config: Config
+    book: PhraseBook
+    language: Language = field(default_factory=lambda: Language(UNKNOWN, 0.0))
+    classifiers: tuple = ()
+    """The enabled phrase cleaners, for steps that ask "is this line junk?" (the trailer)."""
+
+    @property
+    def languages(self) -> frozenset[str]:
+        """Phrase lists that apply: language-independent ones, the fallbacks (English
+        UI strings leak into every site), and the detected language, or every
+        loaded list when the language is unknown (rules are anchored to whole
+        lines, so a wider list costs little precision)."""
+        base = {"*", "common", *self.config.fallback_languages}
+        if self.language.code == UNKNOWN:
+            return frozenset(base | self.book.languages)
+        return frozenset(base | {self.language.code})
+
+
+class Cleaner(Protocol):
+    """A small named step: finds spans with reasons, never edits text itself."""
+
+    name: str
+    version: int
+
+    def find(self, text: str, ctx: Context) -> list[Span]: ...

@@ -1,0 +1,79 @@
+"""`fix_encoding`: repair mojibake with ftfy, and touch nothing else.
+
+ftfy's defaults also uncurl quotes, fold full-width characters, split ligatures,
+normalise to NFC and unescape HTML: all of those change *correct* text, so they
+are off. Only the encoding repairs stay on. Lines are fixed one at a time (ftfy
+works per segment anyway), and each changed region of a line becomes one edit.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+import ftfy
+
+from .model import Span
+from .spans import line_spans
+
+NAME = "fix_encoding/v1"
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    unescape_html=False,
+    remove_terminal_escapes=True,
+    fix_encoding=True,
+    restore_byte_a0=True,
+    replace_lossy_sequences=True,
+    decode_inconsistent_utf8=True,
+    fix_c1_controls=True,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    uncurl_quotes=False,
+    fix_line_breaks=False,
+    fix_surrogates=True,
+    remove_control_chars=False,
+    normalization=None,
+    explain=True,
+)
+
+
+def _rule(explanation: list[tuple[str, str]]) -> str:
+    steps = [f"{action}:{detail}" if action != "apply" else detail for action, detail in explanation]
+    return "fix_encoding." + ("+".join(steps) if steps else "ftfy")
+
+
+def find(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for start, end in line_spans(text):
+        line = text[start:end]
+        if line.isascii() and "\x1b" not in line:
+            continue  # nothing ftfy could repair: skip the cost
+        fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
+        if fixed == line:
+            continue
+        rule = _rule(explanation or [])
+        what = "terminal escape sequence" if "terminal_escapes" in rule else "mojibake"
+        for a0, a1, b0, b1 in _regions(line, fixed):
+            bad, good = line[a0:a1], fixed[b0:b1]
+            spans.append(
+                Span(start + a0, start + a1, rule, f"{what} {bad!r} repaired to {good!r}", replacement=good, kind="fix")
+            )
+    return spans
+
+
+def _regions(line: str, fixed: str) -> list[tuple[int, int, int, int]]:
+    """Changed regions, widened over adjacent unchanged non-ASCII characters so that
+    'Â©' → '©' reads as one repair rather than as a lone deleted 'Â'."""
+    opcodes = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    out: list[tuple[int, int, int, int]] = []
+    for op, a0, a1, b0, b1 in opcodes:
+        if op == "equal":
+            continue
+        while a0 > 0 and b0 > 0 and line[a0 - 1] == fixed[b0 - 1] and ord(line[a0 - 1]) > 127:
+            a0, b0 = a0 - 1, b0 - 1
+        while a1 < len(line) and b1 < len(fixed) and line[a1] == fixed[b1] and ord(line[a1]) > 127:
+            a1, b1 = a1 + 1, b1 + 1
+        if out and a0 <= out[-1][1]:
+            p0, _, q0, _ = out.pop()
+            a0, b0 = p0, q0
+        out.append((a0, a1, b0, b1))
+    return out

@@ -1,0 +1,264 @@
+"""Phrase rules as data: loading, validating and compiling the per-language TOML files.
+
+A phrase file holds rules for one language (``language = "en"``; ``"*"`` applies
+to every language). Each rule belongs to one cleaner::
+
+    [[remove_comment_widgets]]
+    id = "comments.be_first"
+    reason = "comment widget: empty-thread prompt"
+    patterns = ["be the first to comment[.!]?"]
+    # match = "line"    the pattern must match the WHOLE line (default)
+    # match = "inline"  the pattern is cut out where it stands (ad tokens)
+    # max_chars = 160   longer lines are never touched by this rule
+
+Line rules see the line with its whitespace collapsed and decoration (bullets,
+arrows, pipes) trimmed from both ends, and ignore case; use ``(?-i:...)`` for a
+case-sensitive part. Anchoring every rule to the whole line, with a length cap,
+is the guard that keeps article sentences which merely mention the words.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PHRASE_DIR = Path(__file__).with_name("phrases")
+SHIPPED_LANGUAGES = ("common", "en")
+DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
+DECORATION = " \t•·»«›‹|>–—*↑→←▲►▸◂#:"
+_RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars"}
+
+
+class PhraseError(ValueError):
+    """A phrase file or pattern that cannot be used; the message names file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    cleaner: str
+    id: str
+    reason: str
+    patterns: tuple[str, ...]
+    match: str
+    max_chars: int
+    language: str
+    origin: str  # "file:line", for error messages and for people looking the rule up
+
+    @property
+    def qualified_id(self) -> str:
+        return f"{self.language}.{self.id}" if self.language not in ("*", "common") else self.id
+
+
+@dataclass(slots=True)
+class PhraseBook:
+    """Every rule of every loaded file, compiled lazily per (cleaner, languages)."""
+
+    rules: list[Rule] = field(default_factory=list)
+    site_terms: dict[str, list[str]] = field(default_factory=dict)
+    _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+
+    @property
+    def languages(self) -> set[str]:
+        return {r.language for r in self.rules} | set(self.site_terms)
+
+    def select(self, cleaner: str, languages: frozenset[str], match: str) -> list[Rule]:
+        return [r for r in self.rules if r.cleaner == cleaner and r.match == match and r.language in languages]
+
+    def line_matcher(self, cleaner: str, languages: frozenset[str]) -> LineMatcher | None:
+        key = ("line", cleaner, languages)
+        if key not in self._cache:
+            rules = self.select(cleaner, languages, "line")
+            self._cache[key] = LineMatcher(rules) if rules else None
+        return self._cache[key]  # type: ignore[return-value]
+
+    def inline_pattern(self, cleaner: str, languages: frozenset[str]) -> InlineMatcher | None:
+        key = ("inline", cleaner, languages)
+        if key not in self._cache:
+            rules = self.select(cleaner, languages, "inline")
+            self._cache[key] = InlineMatcher(rules) if rules else None
+        return self._cache[key]  # type: ignore[return-value]
+
+    def site_terms_pattern(self, languages: frozenset[str]) -> re.Pattern[str] | None:
+        key = ("site_terms", languages)
+        if key not in self._cache:
+            terms = sorted({t for lang in languages for t in self.site_terms.get(lang, [])})
+            self._cache[key] = re.compile(r"\b(?:" + "|".join(terms) + r")\b", re.IGNORECASE) if terms else None
+        return self._cache[key]  # type: ignore[return-value]
+
+
+def normalize_line(line: str) -> str:
+    """What line rules see: whitespace collapsed, decoration trimmed from both ends."""
+    return " ".join(line.split()).strip(DECORATION)
+
+
+class LineMatcher:
+    """All line rules of one cleaner for a set of languages, as one anchored regex."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.max_chars = max(r.max_chars for r in rules)
+        parts = [f"(?P<r{i}>(?=.{{0,{r.max_chars}}}\\Z)(?:{'|'.join(r.patterns)}))" for i, r in enumerate(rules)]
+        self.regex = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+
+    def match(self, norm: str) -> Rule | None:
+        if not norm or len(norm) > self.max_chars:
+            return None
+        m = self.regex.fullmatch(norm)
+        if m is None or m.lastgroup is None:
+            return None
+        return self.rules[int(m.lastgroup[1:])]
+
+
+class InlineMatcher:
+    """Inline rules: tokens cut out of a line where they stand."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        parts = [f"(?P<r{i}>{'|'.join(r.patterns)})" for i, r in enumerate(rules)]
+        self.regex = re.compile("|".join(parts), re.IGNORECASE)
+
+    def finditer(self, text: str):
+        for m in self.regex.finditer(text):
+            if m.lastgroup is not None and m.end() > m.start():
+                rule = self.rules[int(m.lastgroup[1:])]
+                if m.end() - m.start() <= rule.max_chars:
+                    yield m, rule
+
+
+def has_nested_repeat(pattern: str) -> bool:
+    """True when a repeated group contains a backtracking repeat: the shape behind
+    catastrophic backtracking, e.g. ``(?:\\w+\\s*){1,15}``. Possessive inner repeats
+    (``\\w++``) and atomic groups cannot backtrack and are allowed."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser  # type: ignore[attr-defined]
+
+    repeats = {c.MAX_REPEAT, c.MIN_REPEAT}
+
+    def walk(items, inside_repeat: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                _lo, hi, body = av
+                multi = hi is c.MAXREPEAT or hi > 1
+                if multi and inside_repeat:
+                    return True
+                if walk(body, inside_repeat or multi):
+                    return True
+            elif op == c.POSSESSIVE_REPEAT or op == c.ATOMIC_GROUP:
+                continue
+            elif op == c.SUBPATTERN:
+                if walk(av[-1], inside_repeat):
+                    return True
+            elif op == c.BRANCH:
+                if any(walk(branch, inside_repeat) for branch in av[1]):
+                    return True
+            elif op in (c.ASSERT, c.ASSERT_NOT):
+                if walk(av[1], inside_repeat):
+                    return True
+        return False
+
+    return walk(_parser.parse(pattern), False)
+
+
+def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
+    for i in range(start, len(lines)):
+        if needle in lines[i]:
+            return i + 1
+    return start + 1 if start < len(lines) else 1
+
+
+def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
+    try:
+        compiled = re.compile(pattern, re.IGNORECASE)
+    except re.error as err:
+        raise PhraseError(f"{where}: rule {rule_id!r}: invalid pattern {pattern!r}: {err}") from None
+    if compiled.groups and "(?P<" in pattern:
+        raise PhraseError(f"{where}: rule {rule_id!r}: named groups are reserved, use (?:...) in {pattern!r}")
+    if has_nested_repeat(pattern):
+        raise PhraseError(
+            f"{where}: rule {rule_id!r}: nested quantifier in {pattern!r} can take exponential time; "
+            "make the inner repeat possessive (\\w++, \\s*+) or atomic ((?>...))"
+        )
+    if compiled.fullmatch("") is not None:
+        raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r} matches the empty line")
+
+
+def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, list[str]]]:
+    """Parse and validate one phrase file; every problem is reported with file and line."""
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise PhraseError(f"{path}: not valid TOML: {err}") from None
+    language = data.pop("language", None)
+    if not isinstance(language, str) or not language:
+        raise PhraseError(f'{path}:1: missing `language = "xx"` (or "*" for every language)')
+    site_terms: dict[str, list[str]] = {}
+    trailer = data.pop("trailer", None)
+    if trailer is not None:
+        terms = trailer.get("site_terms", []) if isinstance(trailer, dict) else None
+        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+            raise PhraseError(f"{path}:{_line_of(lines, 'site_terms')}: [trailer] site_terms must be a list of strings")
+        for term in terms:
+            _check_pattern(term, f"{path}:{_line_of(lines, term)}", "trailer.site_terms")
+        site_terms[language] = terms
+    rules: list[Rule] = []
+    for cleaner, entries in data.items():
+        if cleaner not in known_cleaners:
+            raise PhraseError(
+                f"{path}:{_line_of(lines, cleaner)}: unknown cleaner {cleaner!r}; "
+                f"phrase rules can belong to: {', '.join(sorted(known_cleaners))}"
+            )
+        if not isinstance(entries, list):
+            raise PhraseError(f"{path}:{_line_of(lines, cleaner)}: use [[{cleaner}]] (an array of rules)")
+        for entry in entries:
+            rules.append(_rule(entry, cleaner, language, path, lines))
+    return rules, site_terms
+
+
+def _rule(entry: dict, cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise PhraseError(f"{path}:{_line_of(lines, f'[[{cleaner}]]')}: a [[{cleaner}]] rule has no `id`")
+    at = _line_of(lines, f'"{rule_id}"')
+    where = f"{path}:{at}"
+    unknown = set(entry) - _RULE_KEYS
+    if unknown:
+        raise PhraseError(f"{where}: rule {rule_id!r}: unknown keys {sorted(unknown)}")
+    reason = entry.get("reason")
+    if not isinstance(reason, str) or not reason:
+        raise PhraseError(f"{where}: rule {rule_id!r} needs a `reason` (it is shown in every diff log)")
+    match = entry.get("match", "line")
+    if match not in DEFAULT_MAX_CHARS:
+        raise PhraseError(f"{where}: rule {rule_id!r}: match must be 'line' or 'inline', not {match!r}")
+    patterns = entry.get("patterns")
+    if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
+        raise PhraseError(f"{where}: rule {rule_id!r}: `patterns` must be a non-empty list of strings")
+    for pattern in patterns:
+        _check_pattern(pattern, f"{path}:{_line_of(lines, pattern, at - 1)}", rule_id)
+    max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
+    if not isinstance(max_chars, int) or max_chars <= 0:
+        raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
+    return Rule(cleaner, rule_id, reason, tuple(patterns), match, max_chars, language, where)
+
+
+def load_book(paths: list[Path], known_cleaners: set[str]) -> PhraseBook:
+    book = PhraseBook()
+    seen: dict[tuple[str, str], str] = {}
+    for path in paths:
+        rules, site_terms = load_file(path, known_cleaners)
+        for rule in rules:
+            key = (rule.language, rule.id)
+            if key in seen:
+                raise PhraseError(f"{rule.origin}: rule id {rule.id!r} already defined at {seen[key]}")
+            seen[key] = rule.origin
+        book.rules.extend(rules)
+        for lang, terms in site_terms.items():
+            book.site_terms.setdefault(lang, []).extend(terms)
+    return book
+
+
+def shipped_files() -> list[Path]:
+    return [PHRASE_DIR / f"{lang}.toml" for lang in SHIPPED_LANGUAGES]

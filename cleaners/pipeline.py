@@ -1,0 +1,135 @@
+"""The pipeline: decode, then run the configured cleaners in order, recording every edit."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import captions, encoding, language, trailer, whitespace
+from .config import Config
+from .context import Context
+from .decode import NAME as DECODE_NAME
+from .decode import decode
+from .model import Cleaned, Edit, Meta, Span
+from .phrases import PhraseBook, load_book, shipped_files
+from .rules import PHRASE_CLEANERS, PhraseCleaner
+from .spans import apply
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """A registered cleaner: its stable name, its version, and its finder."""
+
+    name: str
+    version: int
+    find: Callable[[str, Context], list[Span]]
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}/v{self.version}"
+
+
+def _detect_language(text: str, ctx: Context) -> list[Span]:
+    ctx.language = language.detect(text)
+    return []
+
+
+def _plain(module) -> Callable[[str, Context], list[Span]]:
+    return lambda text, ctx: module.find(text)
+
+
+REGISTRY: dict[str, Step] = {
+    "fix_encoding": Step("fix_encoding", 1, _plain(encoding)),
+    "normalize_whitespace": Step("normalize_whitespace", 1, _plain(whitespace)),
+    "detect_language": Step("detect_language", 1, _detect_language),
+    "remove_trailer_block": Step("remove_trailer_block", 1, trailer.find),
+    "dedupe_captions": Step("dedupe_captions", 1, captions.find),
+    **{c.name: Step(c.name, c.version, c.find) for c in PHRASE_CLEANERS},
+}
+PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
+
+
+def cleaner_versions() -> dict[str, str]:
+    return {name: step.label for name, step in REGISTRY.items()} | {"decode": DECODE_NAME}
+
+
+_books: dict[tuple, PhraseBook] = {}
+_books_lock = threading.Lock()
+
+
+def phrase_book(config: Config) -> PhraseBook:
+    """The shipped phrase files plus the config's own, loaded once per process."""
+    paths = [*shipped_files(), *config.phrase_files]
+    key = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    with _books_lock:
+        book = _books.get(key)
+        if book is None:
+            book = _books[key] = load_book(paths, PHRASE_CLEANER_NAMES)
+        return book
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def clean(raw: bytes | str, *, config: Config | None = None, source: str | Path | None = None) -> Cleaned:
+    """Clean one article. `raw` bytes are decoded first; a str is taken as decoded text.
+
+    Each enabled cleaner runs in config order; one that changed something runs again
+    (up to `config.max_rounds`) so that a cleaner is idempotent on its own output.
+    """
+    config = config or Config()
+    meta = Meta(source=str(source) if source is not None else None)
+    if isinstance(raw, bytes):
+        decoded = decode(raw)
+        text = decoded.text
+        meta.encoding, meta.bom = decoded.encoding, decoded.bom
+        meta.byte_fixes = decoded.fixes
+        invalid = decoded.invalid_bytes
+    else:
+        text, invalid = raw, 0
+    original = text
+    enabled = config.enabled()
+    ctx = Context(config=config, book=phrase_book(config))
+    ctx.classifiers = tuple(c for c in PHRASE_CLEANERS if c.name in enabled and isinstance(c, PhraseCleaner))
+    edits: list[Edit] = []
+    step_no = 0
+    for name in enabled:
+        step = REGISTRY[name]
+        for _ in range(config.max_rounds):
+            spans = step.find(text, ctx)
+            if not spans:
+                break
+            step_no += 1
+            text, made = apply(text, spans, step=step_no, cleaner=step.label)
+            edits.extend(made)
+            if not made:
+                break
+    meta.language, meta.language_prob = ctx.language.code, ctx.language.prob
+    meta.chars_before, meta.chars_after = len(original), len(text)
+    meta.lines_before, meta.lines_after = _line_count(original), _line_count(text)
+    meta.words_before = _word_count(original)
+    meta.words_removed = sum(_word_count(e.removed) for e in edits if e.kind == "removal")
+    _review(meta, text, invalid, config)
+    return Cleaned(text=text, decoded=original, edits=edits, meta=meta)
+
+
+def _line_count(text: str) -> int:
+    return text.count("\n") + (1 if text and not text.endswith("\n") else 0)
+
+
+def _review(meta: Meta, text: str, invalid_bytes: int, config: Config) -> None:
+    """Flag, with a reason, what a person should look at rather than trust."""
+    reasons = []
+    if meta.words_before:
+        share = meta.words_removed / meta.words_before
+        if share > config.review_share:
+            reasons.append(f"removed {share:.0%} of the words (threshold {config.review_share:.0%})")
+        if not text.strip():
+            reasons.append("nothing left after cleaning")
+    if invalid_bytes:
+        reasons.append(f"{invalid_bytes} undecodable bytes replaced by U+FFFD")
+    meta.needs_review = bool(reasons)
+    meta.review_reason = "; ".join(reasons)

@@ -1,0 +1,116 @@
+"""Phrase-driven cleaners: the rules are data (`phrases/*.toml`), this is the engine.
+
+Each of these cleaners removes whole lines that one of its rules matches, and
+cuts out inline tokens for rules marked ``match = "inline"``. A few structural
+rules that a phrase list cannot express (a line that is a menu of short items)
+live here as small functions attached to one cleaner.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .context import Context
+from .model import Span
+from .phrases import normalize_line
+from .spans import line_spans, whole_line
+
+LineRule = Callable[[str, str], tuple[str, str] | None]
+"""A structural rule: (line, normalised line) -> (rule id, reason) or None."""
+
+_MENU_SEPARATORS = re.compile(r"\s*[·•|›»]\s*")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
+
+
+def menu_line(line: str, norm: str) -> tuple[str, str] | None:
+    """A line made of three or more short items (four words on average, seven at
+    most) between separators (· • | › »): a menu, breadcrumb or section bar. A line framed by pipes is a table row, and
+    items with digits or sentence punctuation look like data or prose: those stay."""
+    if len(norm) > 200:
+        return None
+    framed = line.strip()
+    if framed.startswith("|") and framed.endswith("|"):
+        return None
+    items = [item for item in _MENU_SEPARATORS.split(norm) if item]
+    if len(items) < 3 or len(_MENU_SEPARATORS.findall(norm)) < 2:
+        return None
+    lengths = [len(item.split()) for item in items]
+    if max(lengths) > 7 or sum(lengths) > 4 * len(items):
+        return None
+    if any(any(ch.isdigit() for ch in item) or _SENTENCE_END.search(item) for item in items):
+        return None
+    return "nav.menu_line", f"menu of {len(items)} short links between separators"
+
+
+@dataclass(slots=True)
+class PhraseCleaner:
+    name: str
+    version: int = 1
+    structural: tuple[LineRule, ...] = field(default_factory=tuple)
+
+    def classify(self, line: str, norm: str, ctx: Context) -> tuple[str, str] | None:
+        """(rule, reason) when this cleaner would remove this line (`norm` is its
+        `normalize_line` form, computed once by the caller)."""
+        matcher = ctx.book.line_matcher(self.name, ctx.languages)
+        if matcher is not None:
+            rule = matcher.match(norm)
+            if rule is not None:
+                return rule.qualified_id, rule.reason
+        for structural in self.structural:
+            found = structural(line, norm)
+            if found is not None:
+                return found
+        return None
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        spans: list[Span] = []
+        inline = ctx.book.inline_pattern(self.name, ctx.languages)
+        for start, end in line_spans(text):
+            line = text[start:end]
+            if not line or line.isspace():
+                continue
+            found = self.classify(line, normalize_line(line), ctx)
+            if found is not None:
+                s, e = whole_line(text, start, end)
+                spans.append(Span(s, e, found[0], found[1]))
+                continue
+            if inline is not None:
+                spans.extend(_inline_spans(text, start, end, inline))
+        return spans
+
+
+def _inline_spans(text: str, start: int, end: int, inline) -> list[Span]:
+    """Cut tokens out of the line; when nothing but tokens and spaces is left, the
+    whole line goes; a token between two spaces takes one space with it."""
+    line = text[start:end]
+    found = list(inline.finditer(line))
+    if not found:
+        return []
+    rest = line
+    for m, _ in reversed(found):
+        rest = rest[: m.start()] + rest[m.end() :]
+    if not rest.strip():
+        s, e = whole_line(text, start, end)
+        rule = found[0][1]
+        return [Span(s, e, rule.qualified_id, rule.reason + " (the line held nothing else)")]
+    spans = []
+    for m, rule in found:
+        a, b = m.start(), m.end()
+        if a > 0 and b < len(line) and line[a - 1] == " " and line[b] == " ":
+            b += 1
+        spans.append(Span(start + a, start + b, rule.qualified_id, rule.reason))
+    return spans
+
+
+PHRASE_CLEANERS: tuple[PhraseCleaner, ...] = (
+    PhraseCleaner("strip_ad_markers"),
+    PhraseCleaner("remove_comment_widgets"),
+    PhraseCleaner("remove_login_prompts"),
+    PhraseCleaner("remove_subscription_prompts"),
+    PhraseCleaner("remove_share_and_follow"),
+    PhraseCleaner("remove_copyright_footer"),
+    PhraseCleaner("remove_tag_lists"),
+    PhraseCleaner("remove_navigation_chrome", structural=(menu_line,)),
+)

@@ -1,0 +1,81 @@
+"""`remove_trailer_block`: the end of a scraped page as one region, not line by line.
+
+Junk clusters after the article: comment forms, profile settings, sign-in boxes.
+Phrase rules recognise most of those lines, but between them sit lines no phrase
+list can know ("Hi News addict,", a long paragraph of site policy). Walking up
+from the end, a run of recognised lines with small gaps between them forms the
+trailer; the gap lines inside it go, if each is short and unpunctuated or talks
+about the site (profiles, comments, sign-in...). The first line that is neither
+ends the walk, so the article's last paragraph always stays. This cleaner runs
+before the phrase cleaners and removes only the gap lines; the recognised lines
+are left to their own cleaners, which remove them with their own reasons.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .context import Context
+from .model import Span
+from .phrases import normalize_line
+from .spans import LineIndex, line_spans, whole_line
+
+NAME = "remove_trailer_block/v1"
+SHORT_WORDS = 4
+LONG_SITE_TEXT_WORDS = 25
+MAX_GAP_CHARS = 600
+_SENTENCE_END = re.compile(r"[.!?\"”»]$")
+
+
+def gap_kind(norm: str, site_terms: re.Pattern[str] | None) -> str | None:
+    """Why a line that no rule matched may still belong to a trailer, or None."""
+    words = norm.split()
+    if len(words) <= SHORT_WORDS and not _SENTENCE_END.search(norm):
+        return "short_line"
+    if site_terms is None or len(norm) > MAX_GAP_CHARS:
+        return None
+    needed = 1 if len(words) <= LONG_SITE_TEXT_WORDS else 2
+    if len({m.group(0).lower() for m in site_terms.finditer(norm)}) >= needed:
+        return "site_text"
+    return None
+
+
+def find(text: str, ctx: Context) -> list[Span]:
+    classifiers = ctx.classifiers
+    if not classifiers:
+        return []
+    site_terms = ctx.book.site_terms_pattern(ctx.languages)
+    pending: list[tuple[int, int, str]] = []
+    absorbed: list[tuple[int, int, str]] = []
+    anchor: tuple[int, str] | None = None
+    for start, end in reversed(line_spans(text)):
+        line = text[start:end]
+        if not line.strip():
+            continue
+        norm = normalize_line(line)
+        hit = next((found for c in classifiers if (found := c.classify(line, norm, ctx))), None)
+        if hit is not None:
+            absorbed.extend(pending)
+            pending = []
+            anchor = (start, hit[0])
+            continue
+        kind = gap_kind(norm, site_terms)
+        if kind is None or len(pending) >= ctx.config.trailer_max_gap:
+            break
+        pending.append((start, end, kind))
+    if not absorbed or anchor is None:
+        return []
+    first_line = LineIndex(text).line_of(anchor[0])
+    spans = []
+    for start, end, kind in absorbed:
+        s, e = whole_line(text, start, end)
+        what = "short line" if kind == "short_line" else "text about the site itself"
+        spans.append(
+            Span(
+                s,
+                e,
+                f"trailer.{kind}",
+                f"{what} inside the trailing block of page furniture that starts at line {first_line} ({anchor[1]})",
+            )
+        )
+    return spans
