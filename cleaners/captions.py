@@ -11,7 +11,7 @@ from collections import deque
 
 from .context import Context
 from .model import Span
-from .spans import LineIndex, line_spans, whole_line
+from .spans import line_spans, whole_line
 
 NAME = "dedupe_captions/v1"
 MIN_WORDS = 3
@@ -19,19 +19,18 @@ MAX_CHARS = 300
 
 
 def find(text: str, ctx: Context) -> list[Span]:
-    recent: deque[tuple[str, int]] = deque(maxlen=max(1, ctx.config.dedupe_window))
+    recent: deque[str] = deque(maxlen=max(1, ctx.config.dedupe_window))
     spans: list[Span] = []
-    index: LineIndex | None = None
     for start, end in line_spans(text):
         line = text[start:end]
         if not line.strip():
             continue
         key = " ".join(line.split())
-        first = next((pos for seen, pos in recent if seen == key), None)
-        if first is not None and len(key) <= MAX_CHARS and len(key.split()) >= MIN_WORDS:
-            index = index or LineIndex(text)
+        if key in recent and len(key) <= MAX_CHARS and len(key.split()) >= MIN_WORDS:
+            back = len(recent) - max(i for i, seen in enumerate(recent) if seen == key)
             s, e = whole_line(text, start, end)
-            spans.append(Span(s, e, "captions.repeat", f"repeats line {index.line_of(first)} a few lines above"))
+            where = "the line just above" if back == 1 else f"a line {back} lines above"
+            spans.append(Span(s, e, "captions.repeat", f"repeats {where} (a caption or label shown twice)"))
             continue
-        recent.append((key, start))
+        recent.append(key)
     return spans

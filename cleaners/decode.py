@@ -101,7 +101,7 @@ codecs.register_error("_boilerstrip_latin1", _latin1_fallback)
 
 def _utf16_without_bom(raw: bytes) -> str | None:
     sample = raw[:4096]
-    if len(sample) < 4:
+    if len(raw) % 2 or len(sample) < 16:  # UTF-16 has an even length; tiny inputs prove nothing
         return None
     even, odd = sample[0::2], sample[1::2]
     zero_even = even.count(0) / len(even)
@@ -146,20 +146,40 @@ def decode(raw: bytes) -> Decoded:
     return _decode_by_line(raw)
 
 
+_TYPOGRAPHY = set("“”‘’–—…•€£©®°±×÷«»¡¿§¶·")
+
+
+def _plausible_cp1252(line: bytes) -> bool:
+    """Do this line's high bytes read as Western text in cp1252 (letters inside
+    words, typographic punctuation), or as noise (a lone 'ÿþ')?"""
+    plausible = total = 0
+    for i, byte in enumerate(line):
+        if byte < 0x80:
+            continue
+        total += 1
+        char = bytes([byte]).decode("cp1252", errors="_boilerstrip_latin1")
+        neighbours = line[max(0, i - 1) : i] + line[i + 1 : i + 2]
+        if char in _TYPOGRAPHY or (char.isalpha() and any(chr(b).isalpha() for b in neighbours if b < 0x80)):
+            plausible += 1
+    return total > 0 and plausible / total >= 0.8
+
+
 def _decode_by_line(raw: bytes) -> Decoded:
+    """Each line in its own encoding: a UTF-8 file with one pasted cp1252 paragraph
+    comes out right; stray bytes in a UTF-8 line become U+FFFD and are recorded."""
     lines = raw.split(b"\n")
+    utf8_lines = [bool(_UTF8_MULTIBYTE.search(line)) for line in lines]
+    file_has_utf8 = any(utf8_lines)
     kinds: list[str] = []
     legacy_lines: list[bytes] = []
-    for line in lines:
+    for line, has_utf8 in zip(lines, utf8_lines, strict=True):
         try:
             line.decode("utf-8")
             kinds.append("utf-8")
             continue
         except UnicodeDecodeError:
             pass
-        valid = len(_UTF8_MULTIBYTE.findall(line))
-        invalid = len(_HIGH_BYTE.findall(line)) - 2 * valid  # rough: multibyte sequences hold 2+ high bytes
-        if valid and valid >= invalid:
+        if file_has_utf8 and (has_utf8 or not _plausible_cp1252(line)):
             kinds.append("utf-8*")
         else:
             kinds.append("legacy")

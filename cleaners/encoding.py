@@ -8,12 +8,12 @@ works per segment anyway), and each changed region of a line becomes one edit.
 
 from __future__ import annotations
 
+import re
 from difflib import SequenceMatcher
 
 import ftfy
 
 from .model import Span
-from .spans import line_spans
 
 NAME = "fix_encoding/v1"
 
@@ -41,12 +41,23 @@ def _rule(explanation: list[tuple[str, str]]) -> str:
     return "fix_encoding." + ("+".join(steps) if steps else "ftfy")
 
 
-def find(text: str) -> list[Span]:
+_LINE = re.compile(r"[^\r\n\x0b\x0c\u2028\u2029]+")
+"""A line as normalize_whitespace will cut it (NEL excepted: ftfy turns a stray
+U+0085 into the '…' it came from). ftfy's verdict depends on the whole line it
+sees, so it must see the same lines on every run for cleaning to be idempotent."""
+
+
+def lines(text: str) -> set[str]:
+    return set(_LINE.findall(text))
+
+
+def find(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Span]:
+    """Repairs for every line, except those in `skip` (lines already judged as they are)."""
     spans: list[Span] = []
-    for start, end in line_spans(text):
-        line = text[start:end]
-        if line.isascii() and "\x1b" not in line:
-            continue  # nothing ftfy could repair: skip the cost
+    for m in _LINE.finditer(text):
+        start, line = m.start(), m.group()
+        if (line.isascii() and "\x1b" not in line) or line in skip:
+            continue  # nothing ftfy could repair, or already judged: skip the cost
         fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
         if fixed == line:
             continue

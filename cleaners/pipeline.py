@@ -95,18 +95,37 @@ def clean(raw: bytes | str, *, config: Config | None = None, source: str | Path 
     ctx = Context(config=config, book=phrase_book(config))
     ctx.classifiers = tuple(c for c in PHRASE_CLEANERS if c.name in enabled and isinstance(c, PhraseCleaner))
     edits: list[Edit] = []
-    step_no = 0
-    for name in enabled:
+
+    def run(name: str) -> None:
+        nonlocal text
         step = REGISTRY[name]
         for _ in range(config.max_rounds):
             spans = step.find(text, ctx)
             if not spans:
-                break
-            step_no += 1
-            text, made = apply(text, spans, step=step_no, cleaner=step.label)
-            edits.extend(made)
+                return
+            text, made = apply(text, spans, step=len({e.step for e in edits}) + 1, cleaner=step.label)
             if not made:
-                break
+                return
+            edits.extend(made)
+
+    judged: set[str] = set()
+    for name in enabled:
+        run(name)
+        if name == "fix_encoding":
+            judged |= encoding.lines(text)
+    # ftfy judges a line as a whole; once later cleaners have trimmed a line (a
+    # no-break space at its start, an ad token), the rest may read differently.
+    # Lines changed since ftfy saw them get one more look, so that cleaning the
+    # output again changes nothing.
+    if "fix_encoding" in enabled:
+        spans = encoding.find(text, skip=judged)
+        if spans:
+            text, made = apply(
+                text, spans, step=len({e.step for e in edits}) + 1, cleaner=REGISTRY["fix_encoding"].label
+            )
+            edits.extend(made)
+            if made and "normalize_whitespace" in enabled:
+                run("normalize_whitespace")
     meta.language, meta.language_prob = ctx.language.code, ctx.language.prob
     meta.chars_before, meta.chars_after = len(original), len(text)
     meta.lines_before, meta.lines_after = _line_count(original), _line_count(text)

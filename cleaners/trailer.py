@@ -18,7 +18,7 @@ import re
 from .context import Context
 from .model import Span
 from .phrases import normalize_line
-from .spans import LineIndex, line_spans, whole_line
+from .spans import line_spans, whole_line
 
 NAME = "remove_trailer_block/v1"
 SHORT_WORDS = 4
@@ -47,7 +47,7 @@ def find(text: str, ctx: Context) -> list[Span]:
     site_terms = ctx.book.site_terms_pattern(ctx.languages)
     pending: list[tuple[int, int, str]] = []
     absorbed: list[tuple[int, int, str]] = []
-    anchor: tuple[int, str] | None = None
+    anchor: tuple[str, str] | None = None
     for start, end in reversed(line_spans(text)):
         line = text[start:end]
         if not line.strip():
@@ -57,7 +57,7 @@ def find(text: str, ctx: Context) -> list[Span]:
         if hit is not None:
             absorbed.extend(pending)
             pending = []
-            anchor = (start, hit[0])
+            anchor = (norm, hit[0])
             continue
         kind = gap_kind(norm, site_terms)
         if kind is None or len(pending) >= ctx.config.trailer_max_gap:
@@ -65,7 +65,7 @@ def find(text: str, ctx: Context) -> list[Span]:
         pending.append((start, end, kind))
     if not absorbed or anchor is None:
         return []
-    first_line = LineIndex(text).line_of(anchor[0])
+    first = anchor[0] if len(anchor[0]) <= 40 else anchor[0][:39] + "…"
     spans = []
     for start, end, kind in absorbed:
         s, e = whole_line(text, start, end)
@@ -75,7 +75,7 @@ def find(text: str, ctx: Context) -> list[Span]:
                 s,
                 e,
                 f"trailer.{kind}",
-                f"{what} inside the trailing block of page furniture that starts at line {first_line} ({anchor[1]})",
+                f"{what} inside the trailing block of page furniture that starts with '{first}' ({anchor[1]})",
             )
         )
     return spans

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from golden import Case, discover, outputs
 
 from cleaners import Edit, clean, replay
+from golden import Case, discover, outputs
 
 CASES = discover()
 
@@ -46,4 +46,3 @@ def test_hand_written_expectations(case: Case) -> None:
         assert keep in lines or keep in text, f"{case.id}: content lost: {keep!r}"
     for drop in case.must_drop:
         assert drop not in text, f"{case.id}: junk kept: {drop!r}"
-
