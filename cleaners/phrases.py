@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
-SHIPPED_LANGUAGES = ("common", "en")
+SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
 DECORATION = " \t•·»«›‹|>–—*↑→←▲►▸◂#:"
 _RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars"}
@@ -80,11 +80,12 @@ class PhraseBook:
             self._cache[key] = InlineMatcher(rules) if rules else None
         return self._cache[key]  # type: ignore[return-value]
 
-    def site_terms_pattern(self, languages: frozenset[str]) -> re.Pattern[str] | None:
+    def site_term_patterns(self, languages: frozenset[str]) -> list[re.Pattern[str]]:
+        """One pattern per site term, so that a line's distinct terms can be counted."""
         key = ("site_terms", languages)
         if key not in self._cache:
             terms = sorted({t for lang in languages for t in self.site_terms.get(lang, [])})
-            self._cache[key] = re.compile(r"\b(?:" + "|".join(terms) + r")\b", re.IGNORECASE) if terms else None
+            self._cache[key] = [re.compile(rf"\b(?:{t})\b", re.IGNORECASE) for t in terms]
         return self._cache[key]  # type: ignore[return-value]
 
 

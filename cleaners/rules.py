@@ -22,6 +22,7 @@ LineRule = Callable[[str, str], tuple[str, str] | None]
 
 _MENU_SEPARATORS = re.compile(r"\s*[·•|›»]\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
+_LIST_MARKER = re.compile(r"[ \t]*(?:[-•*·–—›»►▸◦▪]|\d{1,3}[.)]|\(?[a-z]\))[ \t]")
 
 
 def menu_line(line: str, norm: str) -> tuple[str, str] | None:
@@ -35,6 +36,12 @@ def menu_line(line: str, norm: str) -> tuple[str, str] | None:
         return None
     items = [item for item in _MENU_SEPARATORS.split(norm) if item]
     if len(items) < 3 or len(_MENU_SEPARATORS.findall(norm)) < 2:
+        return None
+    # "Relegated: Eastham · Castleton · Southport" is a labelled list of data;
+    # labelled menus that are junk ("You are here: ...", "Share: ...", "Follow us: ...")
+    # are named by phrase rules instead.
+    label, colon, rest = items[0].partition(":")
+    if colon and label.strip() and rest.strip():
         return None
     lengths = [len(item.split()) for item in items]
     if max(lengths) > 7 or sum(lengths) > 4 * len(items):
@@ -72,6 +79,8 @@ class PhraseCleaner:
             if not line or line.isspace():
                 continue
             found = self.classify(line, normalize_line(line), ctx)
+            if found is not None and _introduced_list_item(text, start, ctx):
+                found = None
             if found is not None:
                 s, e = whole_line(text, start, end)
                 spans.append(Span(s, e, found[0], found[1]))
@@ -79,6 +88,28 @@ class PhraseCleaner:
             if inline is not None:
                 spans.extend(_inline_spans(text, start, end, inline))
         return spans
+
+
+def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
+    """A bulleted item in a list that a sentence introduces ("First-time voters
+    were told to:" then "• Register") is article content, whatever its words. The
+    introduction is the first non-blank, non-item line above; it must end in a colon,
+    have three words or more, and not be page furniture itself ("Share this article:")."""
+    line_end = text.find("\n", start)
+    if not _LIST_MARKER.match(text, start, line_end if line_end != -1 else len(text)):
+        return False
+    end = start - 1  # the newline that ends the line above
+    while end > 0:
+        begin = text.rfind("\n", 0, end) + 1
+        above = text[begin:end]
+        if above.strip() and not _LIST_MARKER.match(above):
+            intro = above.rstrip()
+            if not intro.endswith(":") or len(intro.split()) < 3:
+                return False
+            norm = normalize_line(intro)
+            return not any(c.classify(intro, norm, ctx) for c in ctx.classifiers)
+        end = begin - 1
+    return False
 
 
 def _inline_spans(text: str, start: int, end: int, inline) -> list[Span]:

@@ -22,20 +22,28 @@ from .spans import line_spans, whole_line
 
 NAME = "remove_trailer_block/v1"
 SHORT_WORDS = 4
+SHORT_SITE_TEXT_WORDS = 12
 LONG_SITE_TEXT_WORDS = 25
 MAX_GAP_CHARS = 600
 _SENTENCE_END = re.compile(r"[.!?\"”»]$")
 
 
-def gap_kind(norm: str, site_terms: re.Pattern[str] | None) -> str | None:
-    """Why a line that no rule matched may still belong to a trailer, or None."""
+def gap_kind(norm: str, site_terms: list[re.Pattern[str]] | None) -> str | None:
+    """Why a line that no rule matched may still belong to a trailer, or None.
+    `site_terms` holds one pattern per site term of the phrase files."""
     words = norm.split()
     if len(words) <= SHORT_WORDS and not _SENTENCE_END.search(norm):
         return "short_line"
-    if site_terms is None or len(norm) > MAX_GAP_CHARS:
+    if not site_terms or len(norm) > MAX_GAP_CHARS:
         return None
-    needed = 1 if len(words) <= LONG_SITE_TEXT_WORDS else 2
-    if len({m.group(0).lower() for m in site_terms.finditer(norm)}) >= needed:
+    # A news paragraph near the end may mention subscribers or comments once
+    # or twice ("The company has about 1.8 million paying subscribers, ... every
+    # subscription."); the longer the line, the more distinct site words it needs:
+    # one up to 12 words, two up to 25, three beyond.
+    n = len(words)
+    needed = 1 if n <= SHORT_SITE_TEXT_WORDS else 2 if n <= LONG_SITE_TEXT_WORDS else 3
+    # Distinct terms, not distinct words: "subscribers ... subscription" is one term.
+    if sum(1 for term in site_terms if term.search(norm)) >= needed:
         return "site_text"
     return None
 
@@ -44,7 +52,7 @@ def find(text: str, ctx: Context) -> list[Span]:
     classifiers = ctx.classifiers
     if not classifiers:
         return []
-    site_terms = ctx.book.site_terms_pattern(ctx.languages)
+    site_terms = ctx.book.site_term_patterns(ctx.languages)
     pending: list[tuple[int, int, str]] = []
     absorbed: list[tuple[int, int, str]] = []
     anchor: tuple[str, str] | None = None
