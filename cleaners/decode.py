@@ -127,8 +127,12 @@ def _legacy_codec(lines: list[bytes]) -> str:
     return codecs.lookup(best.encoding).name
 
 
-def decode(raw: bytes) -> Decoded:
-    """Decode `raw` to text; record every byte that had to be replaced."""
+def decode(raw: bytes, declared: str | None = None) -> Decoded:
+    """Decode `raw` to text; record every byte that had to be replaced.
+
+    `declared` is the charset a document names for itself (an HTML meta tag): a
+    byte-order mark overrides it, and it is used only if the bytes decode with it.
+    """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
             result = Decoded("", encoding, bom=True)
@@ -139,6 +143,11 @@ def decode(raw: bytes) -> Decoded:
         result = Decoded("", utf16)
         result.text = _decode_recorded(raw, utf16, 0, result)
         return result
+    if declared and declared != "utf-8":
+        try:
+            return Decoded(raw.decode(declared), declared)
+        except (UnicodeDecodeError, LookupError):
+            pass
     try:
         return Decoded(raw.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:

@@ -63,6 +63,7 @@ class ByteFix:
 
 @dataclass(slots=True)
 class Meta:
+    format: str = "text"  # text | html
     encoding: str = "str"
     bom: bool = False
     byte_fixes: list[ByteFix] = field(default_factory=list)
@@ -77,6 +78,7 @@ class Meta:
     needs_review: bool = False
     review_reason: str = ""
     source: str | None = None
+    extraction: dict | None = None  # HTML only: extractor, version, settings, title, author, date
 
     def to_dict(self) -> dict:
         return asdict(self)

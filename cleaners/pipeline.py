@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, encoding, language, trailer, whitespace
+from . import captions, encoding, html, language, trailer, whitespace
 from .config import Config
 from .context import Context
 from .decode import NAME as DECODE_NAME
@@ -74,22 +74,37 @@ def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def clean(raw: bytes | str, *, config: Config | None = None, source: str | Path | None = None) -> Cleaned:
+def clean(
+    raw: bytes | str,
+    *,
+    config: Config | None = None,
+    source: str | Path | None = None,
+    format: str = "auto",
+) -> Cleaned:
     """Clean one article. `raw` bytes are decoded first; a str is taken as decoded text.
+
+    `format` is "text", "html" or "auto" (decided by content). HTML goes through
+    main-content extraction first; `Cleaned.decoded` is then the extracted text,
+    which the edits (and the diff log) start from.
 
     Each enabled cleaner runs in config order; one that changed something runs again
     (up to `config.max_rounds`) so that a cleaner is idempotent on its own output.
     """
+    if format not in ("auto", "text", "html"):
+        raise ValueError(f"format must be auto, text or html, not {format!r}")
     config = config or Config()
     meta = Meta(source=str(source) if source is not None else None)
     if isinstance(raw, bytes):
-        decoded = decode(raw)
+        decoded = decode(raw, declared=html.declared_charset(raw) if format != "text" else None)
         text = decoded.text
         meta.encoding, meta.bom = decoded.encoding, decoded.bom
         meta.byte_fixes = decoded.fixes
         invalid = decoded.invalid_bytes
     else:
         text, invalid = raw, 0
+    if format == "html" or (format == "auto" and html.looks_like_html(text)):
+        extracted = html.extract(text)
+        text, meta.format, meta.extraction = extracted.text, "html", extracted.info
     original = text
     enabled = config.enabled()
     ctx = Context(config=config, book=phrase_book(config))
