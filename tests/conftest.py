@@ -17,3 +17,48 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture(scope="session")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory):
+    """One real Prefect server for the whole session, on 127.0.0.1, in a temporary
+    Prefect home; this process and every subprocess (CLI, worker) talk to it.
+    Stopped by its PID at the end."""
+    import os
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL")}
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.pop("PREFECT_API_URL", None)
+    from flows import localserver
+
+    for key, value in localserver.QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+    state = localserver.start(timeout=180)
+    os.environ["PREFECT_API_URL"] = state["api_url"]
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        PREFECT_HOME,
+        temporary_settings,
+    )
+
+    try:
+        with temporary_settings(
+            {PREFECT_API_URL: state["api_url"], PREFECT_HOME: str(home), PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}
+        ):
+            yield state
+            from prefect.events.worker import EventsWorker
+            from prefect.logging.handlers import APILogWorker
+
+            # send buffered logs and events while the server still listens, or the
+            # process spends its exit retrying a closed port
+            APILogWorker.drain_all(timeout=10)
+            EventsWorker.drain_all(timeout=10)
+    finally:
+        localserver.stop()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -1,0 +1,277 @@
+"""The `boilerstrip` command: clean, show, serve, deploy, server.
+
+Prefect is imported only inside the commands that need it, after the environment
+is set (analytics off, a reachable server reused), so `--help` is instant and no
+run waits on a network that is not there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from . import localserver
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEPLOYMENT = "boilerstrip-clean"
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("raw", type=Path, help="folder of raw articles (.txt, .html, .htm, optionally .gz)")
+    parser.add_argument("--out", type=Path, required=True, help="output folder (mirrors the input tree)")
+    parser.add_argument("--config", type=Path, help="TOML file with [run] and [cleaners] tables")
+    parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 200)")
+    parser.add_argument("--format", choices=("auto", "text", "html"), help="input format (default auto)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="boilerstrip", description="Strip boilerplate from scraped articles.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    clean = commands.add_parser("clean", help="clean a folder of articles now (Prefect flow, no setup needed)")
+    _add_run_options(clean)
+    clean.add_argument("--force", action="store_true", help="redo every file, even unchanged ones")
+    clean.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
+
+    show = commands.add_parser("show", help="print a diff log (colours on a terminal)")
+    show.add_argument("path", type=Path, help="a .diff file, or a source file cleaned into --out")
+    show.add_argument("--out", type=Path, default=Path("clean"), help="output folder to look in (default clean)")
+    show.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    serve = commands.add_parser("serve", help="serve the flow with a schedule (long-running; Ctrl-C stops)")
+    _add_run_options(serve)
+    when = serve.add_mutually_exclusive_group(required=True)
+    when.add_argument("--cron", help='cron schedule, e.g. "0 3 * * *"')
+    when.add_argument("--interval", type=int, help="seconds between runs")
+    serve.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
+
+    deploy = commands.add_parser("deploy", help="deploy to a work pool; `prefect worker start --pool NAME` runs it")
+    _add_run_options(deploy)
+    deploy.add_argument("--pool", required=True, help="process work pool (created if missing)")
+    sched = deploy.add_mutually_exclusive_group()
+    sched.add_argument("--cron", help='cron schedule, e.g. "0 3 * * *"')
+    sched.add_argument("--interval", type=int, help="seconds between runs")
+    deploy.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
+
+    server = commands.add_parser("server", help="a local Prefect server that boilerstrip commands reuse")
+    server.add_argument("action", choices=("start", "stop", "status"))
+    server.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    return parser
+
+
+def _parameters(args: argparse.Namespace) -> dict:
+    params = {"raw_dir": str(args.raw.resolve()), "out_dir": str(args.out.resolve())}
+    if args.config:
+        params["config"] = str(args.config.resolve())
+    if args.batch_size:
+        params["batch_size"] = args.batch_size
+    if args.format:
+        params["format"] = args.format
+    return params
+
+
+def _check_inputs(args: argparse.Namespace) -> None:
+    """Fail before Prefect starts: a wrong folder or a bad config should cost no wait."""
+    from cleaners import ConfigError, PhraseError
+
+    from .settings import load_settings
+
+    if not args.raw.is_dir():
+        _usage_error(f"input folder {args.raw} does not exist")
+    if args.batch_size is not None and args.batch_size < 1:
+        _usage_error("--batch-size must be at least 1")
+    raw, out = args.raw.resolve(), args.out.resolve()
+    if out == raw or raw in out.parents:
+        _usage_error(f"output folder {args.out} must not be inside the input folder {args.raw}")
+    try:
+        load_settings(args.config)
+    except (ConfigError, PhraseError) as err:
+        _usage_error(str(err))
+
+
+def _usage_error(message: str) -> None:
+    print(f"boilerstrip: error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+class Progress:
+    """A bar on a terminal, plain lines otherwise (logs, CI)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.bar = None
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(
+                TextColumn("cleaning"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[status]}"),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("clean", total=total, status="")
+
+    def __call__(self, done: int, status: dict[str, int]) -> None:
+        text = ", ".join(f"{count} {name}" for name, count in sorted(status.items()))
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, status=text)
+        elif time.monotonic() - self.last > 2 or done == self.total:
+            self.last = time.monotonic()
+            print(f"cleaned {done}/{self.total} files ({text})", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    _check_inputs(args)
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    via = localserver.configure_environment()
+    print(f"boilerstrip: {args.raw} -> {args.out} via {via}", file=sys.stderr, flush=True)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from .flow import clean_corpus, count_inputs, progress_hooks
+
+    progress = Progress(count_inputs(args.raw))
+    progress_hooks.append(progress)
+    try:
+        # No worker watches this run for crashes, so its heartbeat thread only costs
+        # time (about 1 s per run joining it).
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            counts = clean_corpus(**_parameters(args), force=args.force)
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        # Hand over buffered logs and events now rather than in Prefect's exit hook,
+        # which prints "Still processing items" warnings while it waits.
+        APILogWorker.drain_all(timeout=10)
+        EventsWorker.drain_all(timeout=10)
+    finally:
+        progress_hooks.remove(progress)
+        progress.close()
+    sys.stdout.write((args.out / "run-summary.md").read_text(encoding="utf-8"))
+    failed = counts.get("failed", 0)
+    if failed:
+        print(f"boilerstrip: {failed} file(s) failed; see {args.out / 'manifest.jsonl'}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+_COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "#": "\x1b[2m"}
+
+
+def _find_diff(path: Path, out: Path) -> Path:
+    if path.suffix == ".diff":
+        return path
+    manifest = out / "manifest.jsonl"
+    if not manifest.exists():
+        _usage_error(f"{path} is not a .diff and {manifest} does not exist")
+    wanted = path.as_posix()
+    best: dict | None = None
+    with open(manifest, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            source = record["source"]
+            if (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
+                if best is None or len(source) > len(best["source"]):
+                    best = record
+    if best is None:
+        _usage_error(f"{path} is not in {manifest}")
+    return out / best["diff"]
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    diff = _find_diff(args.path, args.out)
+    text = diff.read_text(encoding="utf-8", errors="replace")
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    if colour:
+        text = "".join(
+            f"{_COLOURS[line[0]]}{line}\x1b[0m"
+            if line[:1] in _COLOURS and not line.startswith(("---", "+++"))
+            else line
+            for line in text.splitlines(keepends=True)
+        )
+    sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _check_inputs(args)
+    print(f"boilerstrip: serving via {localserver.configure_environment()}", file=sys.stderr, flush=True)
+    from .flow import clean_corpus
+
+    clean_corpus.serve(name=args.name, cron=args.cron, interval=args.interval, parameters=_parameters(args))
+    return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    _check_inputs(args)
+    via = localserver.configure_environment()
+    if "temporary" in via:
+        _usage_error(
+            "deploying needs a Prefect server that outlives this command: run "
+            "`boilerstrip server start` or set PREFECT_API_URL"
+        )
+    from prefect import flow as prefect_flow
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectAlreadyExists
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_work_pool(WorkPoolCreate(name=args.pool, type="process"))
+        except ObjectAlreadyExists:
+            pass
+    deployment = prefect_flow.from_source(source=str(PROJECT_DIR), entrypoint="flows/flow.py:clean_corpus")
+    deployment_id = deployment.deploy(
+        name=args.name,
+        work_pool_name=args.pool,
+        parameters=_parameters(args),
+        cron=args.cron,
+        interval=args.interval,
+        print_next_steps=False,
+    )
+    print(
+        f"deployed boilerstrip-clean/{args.name} ({deployment_id}) to pool {args.pool}; "
+        f"run `prefect worker start --pool {args.pool}` to execute it"
+    )
+    return 0
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    if args.action == "start":
+        state = localserver.start(port=args.port)
+        print(
+            f"Prefect server at {state['ui_url']} (pid {state['pid']}); boilerstrip commands use it.\n"
+            f"For prefect CLI and workers: export PREFECT_API_URL={state['api_url']}"
+        )
+    elif args.action == "stop":
+        print("stopped" if localserver.stop() else "no boilerstrip server was running")
+    else:
+        state = localserver.running()
+        print(f"running at {state['ui_url']} (pid {state['pid']})" if state else "not running")
+        return 0 if state else 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"clean": cmd_clean, "show": cmd_show, "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}[
+        args.command
+    ]
+    return handler(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,122 @@
+"""Finding inputs, mapping them to outputs, reading them safely, writing atomically.
+
+Discovery streams: one directory is listed at a time (sorted, so every run sees
+the same order) and files are yielded as found, so a corpus of millions of files
+is never held in memory as a list.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+SUFFIXES = (".txt", ".html", ".htm")
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input file: its path relative to the raw folder, and where its outputs go."""
+
+    source: str  # POSIX path relative to the raw folder
+    output: str  # POSIX path of the .txt relative to the output folder
+    format: str  # text | html | auto (from the suffix; "auto" when the suffix says nothing)
+
+
+def output_for(source: str) -> str:
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff)."""
+    path = PurePosixPath(source)
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return str(path.with_name(stem + ".txt"))
+
+
+def format_for(source: str) -> str:
+    name = source.lower().removesuffix(".gz")
+    if name.endswith((".html", ".htm")):
+        return "html"
+    return "text" if name.endswith(".txt") else "auto"
+
+
+def accepted(name: str) -> bool:
+    lower = name.lower().removesuffix(".gz")
+    return lower.endswith(SUFFIXES)
+
+
+def discover(root: Path) -> Iterator[Item]:
+    """Every accepted file under `root`, depth first, names sorted within a folder.
+
+    Symbolic links are not followed: a link could lead out of the input folder or
+    into a loop. Hidden files and folders (".git", editor swap files) are skipped.
+    """
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in names:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False) and accepted(entry.name):
+                rel = Path(entry.path).relative_to(root).as_posix()
+                yield Item(rel, output_for(rel), format_for(rel))
+        stack.extend(reversed(subfolders))
+
+
+class InputTooLarge(ValueError):
+    pass
+
+
+class CorruptInput(ValueError):
+    pass
+
+
+def read_input(path: Path, limit: int) -> bytes:
+    """The file's bytes, gunzipped for .gz; refuse anything beyond `limit` bytes
+    before it is all in memory (a gzip bomb stops at the limit)."""
+    with open(path, "rb") as handle:
+        if not path.name.lower().endswith(".gz"):
+            data = handle.read(limit + 1)
+            if len(data) > limit:
+                raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
+            return data
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        out = bytearray()
+        try:
+            while chunk := handle.read(CHUNK):
+                out += inflater.decompress(chunk, limit + 1 - len(out))
+                if len(out) > limit or inflater.unconsumed_tail:
+                    raise InputTooLarge(f"gzip expands beyond the {limit // (1024 * 1024)} MB limit")
+            out += inflater.flush()
+        except zlib.error as err:
+            raise CorruptInput(f"corrupt gzip data: {err}") from None
+        if not inflater.eof:
+            raise CorruptInput("gzip data is truncated")
+        return bytes(out)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,95 @@
+"""Run settings: the ``[run]`` table of the same TOML file whose ``[cleaners]`` table
+configures the library. Validated at start; the effective settings are written
+next to the outputs so a run can be reproduced and audited.
+
+    [run]
+    batch_size = 200          # files per Prefect task: big enough that Prefect's per-task cost is small
+    format = "auto"           # auto | text | html
+    write_diff = true         # write a .diff log beside each .txt
+    max_input_mb = 200        # refuse larger files (and .gz expanding beyond it)
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from cleaners import Config, ConfigError
+from cleaners.config import from_mapping
+
+FORMATS = ("auto", "text", "html")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    batch_size: int = 200
+    format: str = "auto"
+    write_diff: bool = True
+    max_input_mb: int = 200
+
+    @property
+    def max_input_bytes(self) -> int:
+        return self.max_input_mb * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    run: RunSettings
+    cleaners: Config
+    source: str | None = None
+
+    def with_run(self, **changes) -> Settings:
+        changes = {k: v for k, v in changes.items() if v is not None}
+        run = replace(self.run, **changes)
+        _validate_run(asdict(run), "command line")
+        return replace(self, run=run)
+
+    def to_toml(self) -> str:
+        """The effective settings as a TOML file that `load_settings` reads back."""
+        lines = ["# Effective boilerstrip settings for this run (defaults filled in).", "", "[run]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in asdict(self.run).items()]
+        lines += ["", "[cleaners]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in self.cleaners.to_dict().items()]
+        return "\n".join(lines) + "\n"
+
+
+def _toml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value, ensure_ascii=False)  # JSON strings, numbers and lists are valid TOML
+
+
+def _validate_run(table: dict, where: str) -> RunSettings:
+    known = set(RunSettings.__dataclass_fields__)
+    unknown = set(table) - known
+    if unknown:
+        raise ConfigError(f"{where} [run]: unknown keys {sorted(unknown)}; known: {sorted(known)}")
+    for key in ("batch_size", "max_input_mb"):
+        value = table.get(key, 1)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ConfigError(f"{where} [run]: {key} must be a positive integer, not {value!r}")
+    if table.get("format", "auto") not in FORMATS:
+        raise ConfigError(f"{where} [run]: format must be one of {', '.join(FORMATS)}, not {table['format']!r}")
+    if not isinstance(table.get("write_diff", True), bool):
+        raise ConfigError(f"{where} [run]: write_diff must be true or false")
+    return RunSettings(**table)
+
+
+def load_settings(path: str | Path | None) -> Settings:
+    if path is None:
+        return Settings(RunSettings(), Config())
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    unknown = set(data) - {"run", "cleaners"}
+    if unknown:
+        raise ConfigError(f"{path}: unknown tables {sorted(unknown)}; known: [run], [cleaners]")
+    run = _validate_run(data.get("run", {}), str(path))
+    cleaners = from_mapping(data.get("cleaners", {}), base_dir=path.parent, where=f"{path} [cleaners]")
+    return Settings(run, cleaners, source=str(path))

@@ -1,0 +1,121 @@
+"""The work of one batch, without Prefect: read, clean, write, and describe each file.
+
+Kept free of Prefect so it can be tested directly and run by any task runner; the
+flow wraps `run_batch` in a task. A file that cannot be read or cleaned becomes a
+`failed` record and the batch goes on; an error *writing* outputs propagates, so
+the task is retried (outputs are atomic and the work is idempotent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaners import Config, clean
+from cleaners.difflog import render
+
+from .files import Item, read_input, write_atomic
+
+STATUS_CLEANED = "cleaned"
+STATUS_SKIPPED = "skipped-unchanged"
+STATUS_FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What every batch of one run shares (small and picklable: it travels to workers)."""
+
+    raw_dir: str
+    out_dir: str
+    config: Config
+    fingerprint: str
+    format: str = "auto"
+    write_diff: bool = True
+    max_input_bytes: int = 200 * 1024 * 1024
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One file to do, with what the last run recorded for it (None: never done)."""
+
+    item: Item
+    previous: dict | None = None
+
+
+def _fmt(job: Job, item: Item) -> str:
+    if job.format != "auto":
+        return job.format
+    return item.format
+
+
+def _unchanged(job: Job, task: Task, digest: str) -> bool:
+    prev = task.previous
+    if job.force or not prev or prev.get("status") == STATUS_FAILED:
+        return False
+    if prev.get("sha256") != digest or prev.get("fingerprint") != job.fingerprint:
+        return False
+    out = Path(job.out_dir) / task.item.output
+    return out.is_file() and (not job.write_diff or out.with_suffix(".diff").is_file())
+
+
+def failure(item: Item, message: str, **extra) -> dict:
+    return {"source": item.source, "output": None, "status": STATUS_FAILED, "error": message, **extra}
+
+
+def run_one(job: Job, task: Task) -> dict:
+    item = task.item
+    raw_path = Path(job.raw_dir) / item.source
+    try:
+        raw = read_input(raw_path, job.max_input_bytes)
+    except (OSError, ValueError, EOFError) as err:
+        return failure(item, f"cannot read: {err}")
+    digest = hashlib.sha256(raw).hexdigest()
+    if _unchanged(job, task, digest):
+        return {**task.previous, "status": STATUS_SKIPPED}
+    try:
+        result = clean(raw, config=job.config, source=item.source, format=_fmt(job, item))
+    except Exception as err:  # one bad file must not stop the run: record it
+        return failure(item, f"cleaning failed: {type(err).__name__}: {err}", sha256=digest)
+    out = Path(job.out_dir) / item.output
+    text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
+    write_atomic(out, text.encode("utf-8"))
+    if job.write_diff:
+        log = render(result, f"raw/{item.source}", f"clean/{item.output}")
+        write_atomic(out.with_suffix(".diff"), log.encode("utf-8", "surrogateescape"))
+    meta = result.meta
+    return {
+        "source": item.source,
+        "output": item.output,
+        "diff": str(Path(item.output).with_suffix(".diff").as_posix()) if job.write_diff else None,
+        "sha256": digest,
+        "bytes": len(raw),
+        "format": meta.format,
+        "encoding": meta.encoding,
+        "language": meta.language,
+        "language_prob": meta.language_prob,
+        "chars_before": meta.chars_before,
+        "chars_after": meta.chars_after,
+        "lines_before": meta.lines_before,
+        "lines_after": meta.lines_after,
+        "words_before": meta.words_before,
+        "words_removed": meta.words_removed,
+        "edits": result.edits_by_cleaner(),
+        "removals": sum(1 for e in result.edits if e.kind == "removal"),
+        "needs_review": meta.needs_review,
+        "review_reason": meta.review_reason,
+        "extraction": meta.extraction,
+        "fingerprint": job.fingerprint,
+        "status": STATUS_CLEANED,
+        "error": None,
+    }
+
+
+def run_batch(job: Job, tasks: list[Task]) -> list[dict]:
+    return [run_one(job, task) for task in tasks]
+
+
+def record_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"

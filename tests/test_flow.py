@@ -1,0 +1,187 @@
+"""The Prefect flow end to end against a real local server: outputs, manifest,
+summary and artifacts, incremental re-runs, failures kept to their file, no
+overwrites on collisions, atomic writes, resuming after a crash."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.files import discover, output_for, read_input, write_atomic
+from flows.manifest import JOURNAL, MANIFEST, SETTINGS, SUMMARY
+from golden import ROOT
+
+HTML = (
+    "<!doctype html><html><head><meta charset='windows-1252'><title>Council vote</title></head><body>"
+    "<nav><a href='/'>Home</a> | <a href='/news'>News</a></nav><article><h1>Council approves budget</h1>"
+    "<p>The city council approved the new budget on Tuesday after a long debate about school funding and road "
+    "repairs in the northern districts.</p><p>\u201cWe had to make hard choices,\u201d the mayor said. Critics "
+    "said the plan relies on optimistic tax forecasts and will need revising next spring.</p>"
+    "<p>The budget includes money for two new libraries and a caf\u00e9 in the central park.</p></article>"
+    "<footer>Copyright 2024 Example News. All rights reserved.</footer></body></html>"
+)
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    (raw / "world" / "europe").mkdir(parents=True)
+    (raw / "world" / "europe" / "budget.html").write_bytes(HTML.encode("cp1252"))
+    (raw / "world" / "seed004.txt.gz").write_bytes(gzip.compress((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes()))
+    (raw / "world" / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 definitely not gzip")
+    (raw / "notes.md").write_text("not an article type: ignored")
+    return raw
+
+
+def run(raw: Path, out: Path, **kwargs) -> dict:
+    from flows.flow import clean_corpus
+
+    return clean_corpus(str(raw), str(out), **kwargs)
+
+
+def manifest(out: Path) -> dict[str, dict]:
+    rows = [json.loads(line) for line in (out / MANIFEST).read_text("utf-8").splitlines()]
+    return {row["source"]: row for row in rows}
+
+
+def test_discovery_streams_sorted_and_maps_outputs(corpus: Path) -> None:
+    items = list(discover(corpus))
+    sources = [i.source for i in items]
+    assert sources[:5] == sorted(p.name for p in (ROOT / "raw").iterdir())
+    assert "world/europe/budget.html" in sources and "notes.md" not in sources
+    assert output_for("a/b.html.gz") == "a/b.txt"
+    assert {i.source: i.format for i in items}["world/europe/budget.html"] == "html"
+
+
+def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    counts = run(corpus, out, batch_size=3)
+    assert counts["files"] == 8 and counts["cleaned"] == 7 and counts["failed"] == 1
+    rows = manifest(out)
+    seed = rows["004_b7bbc19097b3fd85.txt"]
+    assert (out / seed["output"]).read_bytes() == (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
+    assert (out / seed["diff"]).read_text("utf-8").startswith("# boilerstrip diff log")
+    assert seed["edits"]["strip_ad_markers/v1"] == 1 and seed["language"] == "en"
+    for key in ("sha256", "encoding", "language_prob", "chars_before", "lines_after", "needs_review", "status"):
+        assert key in seed
+    gz = rows["world/seed004.txt.gz"]
+    assert gz["output"] == "world/seed004.txt"
+    assert (out / "world/seed004.txt").read_bytes() == (out / seed["output"]).read_bytes()
+    page = rows["world/europe/budget.html"]
+    assert page["format"] == "html" and page["encoding"] == "cp1252"
+    assert page["extraction"]["title"] == "Council approves budget"  # trafilatura prefers the h1
+    page_text = (out / "world/europe/budget.txt").read_text("utf-8")
+    assert "“We had to make hard choices,” the mayor said." in page_text and "café" in page_text
+    broken = rows["world/broken.txt.gz"]
+    assert broken["status"] == "failed" and "cannot read" in broken["error"]
+    summary = (out / SUMMARY).read_text("utf-8")
+    assert "| 8 | 7 | 0 | 1 | 0 |" in summary and "world/broken.txt.gz" in summary
+    assert "[run]" in (out / SETTINGS).read_text("utf-8")
+    assert not (out / JOURNAL).exists()
+    assert not list(out.rglob("*.tmp"))
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    with get_client(sync_client=True) as client:
+        markdown = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["boilerstrip-run-summary"])), limit=1
+        )
+        table = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["boilerstrip-edits-per-cleaner"])), limit=1
+        )
+    assert markdown and "boilerstrip run summary" in markdown[0].data
+    assert table and "remove_navigation_chrome/v1" in str(table[0].data)
+
+
+def test_rerun_skips_unchanged_and_redoes_changed_or_forced(prefect_server, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(corpus, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*.txt")}
+    counts = run(corpus, out)
+    assert counts.get("cleaned", 0) == 0 and counts["skipped-unchanged"] == 7 and counts["failed"] == 1
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.txt")} == before
+    assert manifest(out)["000_1fc4747b8a4ce4f0.txt"]["status"] == "skipped-unchanged"
+
+    changed = corpus / "003_fac77253d02de784.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n\nLoad more\n")
+    counts = run(corpus, out)
+    assert counts["cleaned"] == 1
+    rows = manifest(out)
+    assert rows["003_fac77253d02de784.txt"]["status"] == "cleaned"
+    assert rows["002_8e9a21fb34cd7e9b.txt"]["status"] == "skipped-unchanged"
+
+    counts = run(corpus, out, force=True)
+    assert counts["cleaned"] == 7
+
+
+def test_changed_settings_reclean_everything(prefect_server, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(corpus, out)
+    config = tmp_path / "boilerstrip.toml"
+    config.write_text('[cleaners]\ndisabled = ["remove_tag_lists"]\n')
+    counts = run(corpus, out, config=str(config))
+    assert counts["cleaned"] == 7
+    assert "Tags Ash Carter" in (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
+    assert 'disabled = ["remove_tag_lists"]' in (out / SETTINGS).read_text("utf-8")
+
+
+def test_collision_is_an_error_for_the_second_file(prefect_server, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "story.html").write_text(HTML)
+    (raw / "story.txt").write_text("A different story, told as plain text, with enough words in it.\n")
+    out = tmp_path / "clean"
+    run(raw, out)
+    rows = manifest(out)
+    assert rows["story.html"]["status"] == "cleaned"
+    assert rows["story.txt"]["status"] == "failed"
+    assert "would overwrite the output of story.html" in rows["story.txt"]["error"]
+    assert "Council approves budget" in (out / "story.txt").read_text("utf-8")
+
+
+def test_flow_refuses_output_inside_input(prefect_server, corpus: Path) -> None:
+    from flows.flow import clean_corpus
+
+    state = clean_corpus(str(corpus), str(corpus / "clean"), return_state=True)
+    assert state.is_failed()
+    assert not (corpus / "clean").exists()
+
+
+def test_resume_after_a_crash_uses_the_journal(prefect_server, corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "clean"
+    run(corpus, out)
+    # A run killed mid-way leaves its journal and no new manifest; the next run must
+    # not redo what the journal says is done.
+    (out / MANIFEST).rename(out / JOURNAL)
+    counts = run(corpus, out)
+    assert counts["skipped-unchanged"] == 7
+    assert not (out / JOURNAL).exists()
+
+
+def test_write_atomic_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "a" / "b.txt"
+    write_atomic(target, b"first version\n")
+    import flows.files
+
+    def fail(*_args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(flows.files.os, "replace", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, b"second version that never lands\n")
+    assert target.read_bytes() == b"first version\n"
+    assert [p.name for p in target.parent.iterdir()] == ["b.txt"]
+
+
+def test_read_input_refuses_gzip_bombs(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.txt.gz"
+    bomb.write_bytes(gzip.compress(b"a" * (3 * 1024 * 1024)))
+    with pytest.raises(ValueError, match="expands beyond"):
+        read_input(bomb, limit=1024 * 1024)
+    assert read_input(bomb, limit=4 * 1024 * 1024) == b"a" * (3 * 1024 * 1024)
