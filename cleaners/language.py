@@ -2,13 +2,17 @@
 
 langdetect is random by design; our own factory with a fixed seed makes it
 repeatable without touching the library's global one. It reads a bounded sample
-made of the document's prose-like lines (menus and captions mislead it) and says
-"unknown" when there is too little text to tell.
+made of the document's prose-like lines (menus and captions mislead it), without
+the lines any language's phrase rules call page furniture: the language of the
+article, not of the site's buttons. That also keeps cleaning idempotent: the
+furniture a first pass removes did not count towards the language in the first
+place. It says "unknown" when there is too little text to tell.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 NAME = "detect_language/v1"
@@ -40,9 +44,11 @@ class Language:
     prob: float
 
 
-def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
-    """Prose lines first (six words or more), in document order, up to `limit` characters."""
-    lines = [line for line in text.split("\n") if len(line.split()) >= 6] or text.split("\n")
+def sample(text: str, limit: int = SAMPLE_CHARS, skip: Callable[[str], bool] | None = None) -> str:
+    """Prose lines first (six words or more), in document order, up to `limit` characters;
+    lines for which `skip` says yes (page furniture) are left out."""
+    candidates = [line for line in text.split("\n") if not skip or not skip(line)] or text.split("\n")
+    lines = [line for line in candidates if len(line.split()) >= 6] or candidates
     out: list[str] = []
     size = 0
     for line in lines:
@@ -53,8 +59,8 @@ def sample(text: str, limit: int = SAMPLE_CHARS) -> str:
     return "\n".join(out)
 
 
-def detect(text: str) -> Language:
-    chunk = sample(text)
+def detect(text: str, skip: Callable[[str], bool] | None = None) -> Language:
+    chunk = sample(text, skip=skip)
     if sum(ch.isalpha() for ch in chunk) < MIN_LETTERS:
         return Language(UNKNOWN, 0.0)
     from langdetect.lang_detect_exception import LangDetectException

@@ -10,6 +10,7 @@ to every language). Each rule belongs to one cleaner::
     # match = "line"    the pattern must match the WHOLE line (default)
     # match = "inline"  the pattern is cut out where it stands (ad tokens)
     # max_chars = 160   longer lines are never touched by this rule
+    # needs_neighbour = true   remove only beside other junk (for words that can be subheadings)
 
 Line rules see the line with its whitespace collapsed and decoration (bullets,
 arrows, pipes) trimmed from both ends, and ignore case; use ``(?-i:...)`` for a
@@ -27,8 +28,11 @@ from pathlib import Path
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
-DECORATION = " \t•·»«›‹|>–—*↑→←▲►▸◂#:"
-_RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars"}
+DECORATION = " \t•·»«›‹|>–—↑→←▲►▸◂#:"
+"""Trimmed from both ends of a line before matching; `*` only from the start (a
+bullet), because at the end it marks a required form field ("Name *")."""
+TRAILER_KEYS = {"site_terms", "reader_terms"}
+_RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars", "needs_neighbour"}
 
 
 class PhraseError(ValueError):
@@ -45,6 +49,7 @@ class Rule:
     max_chars: int
     language: str
     origin: str  # "file:line", for error messages and for people looking the rule up
+    needs_neighbour: bool = False  # remove only when the line above or below is junk too
 
     @property
     def qualified_id(self) -> str:
@@ -56,12 +61,13 @@ class PhraseBook:
     """Every rule of every loaded file, compiled lazily per (cleaner, languages)."""
 
     rules: list[Rule] = field(default_factory=list)
-    site_terms: dict[str, list[str]] = field(default_factory=dict)
+    trailer_terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """language -> {"site_terms": [...], "reader_terms": [...]} from the [trailer] tables."""
     _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     @property
     def languages(self) -> set[str]:
-        return {r.language for r in self.rules} | set(self.site_terms)
+        return {r.language for r in self.rules} | set(self.trailer_terms)
 
     def select(self, cleaner: str, languages: frozenset[str], match: str) -> list[Rule]:
         return [r for r in self.rules if r.cleaner == cleaner and r.match == match and r.language in languages]
@@ -80,18 +86,26 @@ class PhraseBook:
             self._cache[key] = InlineMatcher(rules) if rules else None
         return self._cache[key]  # type: ignore[return-value]
 
-    def site_term_patterns(self, languages: frozenset[str]) -> list[re.Pattern[str]]:
-        """One pattern per site term, so that a line's distinct terms can be counted."""
-        key = ("site_terms", languages)
+    def term_patterns(self, kind: str, languages: frozenset[str]) -> list[re.Pattern[str]]:
+        """One pattern per [trailer] term of `kind` (site_terms, reader_terms), so that
+        a line's distinct terms can be counted."""
+        key = (kind, languages)
         if key not in self._cache:
-            terms = sorted({t for lang in languages for t in self.site_terms.get(lang, [])})
+            terms = sorted({t for lang in languages for t in self.trailer_terms.get(lang, {}).get(kind, [])})
             self._cache[key] = [re.compile(rf"\b(?:{t})\b", re.IGNORECASE) for t in terms]
         return self._cache[key]  # type: ignore[return-value]
 
 
 def normalize_line(line: str) -> str:
-    """What line rules see: whitespace collapsed, decoration trimmed from both ends."""
-    return " ".join(line.split()).strip(DECORATION)
+    """What line rules see: whitespace collapsed, decoration trimmed from both ends.
+
+    A line wrapped in «guillemets» is a quotation in French and Spanish, not a
+    decorated label: « Aucun commentaire » keeps them and so matches no label rule.
+    """
+    collapsed = " ".join(line.split())
+    if collapsed.startswith("«") and collapsed.endswith("»"):
+        return collapsed
+    return collapsed.lstrip(DECORATION + "*").rstrip(DECORATION)
 
 
 class LineMatcher:
@@ -185,7 +199,7 @@ def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
         raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r} matches the empty line")
 
 
-def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, list[str]]]:
+def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, dict[str, list[str]]]]:
     """Parse and validate one phrase file; every problem is reported with file and line."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -196,15 +210,17 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
     language = data.pop("language", None)
     if not isinstance(language, str) or not language:
         raise PhraseError(f'{path}:1: missing `language = "xx"` (or "*" for every language)')
-    site_terms: dict[str, list[str]] = {}
+    trailer_terms: dict[str, dict[str, list[str]]] = {}
     trailer = data.pop("trailer", None)
     if trailer is not None:
-        terms = trailer.get("site_terms", []) if isinstance(trailer, dict) else None
-        if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-            raise PhraseError(f"{path}:{_line_of(lines, 'site_terms')}: [trailer] site_terms must be a list of strings")
-        for term in terms:
-            _check_pattern(term, f"{path}:{_line_of(lines, term)}", "trailer.site_terms")
-        site_terms[language] = terms
+        if not isinstance(trailer, dict) or set(trailer) - TRAILER_KEYS:
+            raise PhraseError(f"{path}:{_line_of(lines, '[trailer]')}: [trailer] takes {sorted(TRAILER_KEYS)}")
+        for kind, terms in trailer.items():
+            if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
+                raise PhraseError(f"{path}:{_line_of(lines, kind)}: [trailer] {kind} must be a list of strings")
+            for term in terms:
+                _check_pattern(term, f"{path}:{_line_of(lines, term)}", f"trailer.{kind}")
+        trailer_terms[language] = trailer
     rules: list[Rule] = []
     for cleaner, entries in data.items():
         if cleaner not in known_cleaners:
@@ -216,7 +232,7 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
             raise PhraseError(f"{path}:{_line_of(lines, cleaner)}: use [[{cleaner}]] (an array of rules)")
         for entry in entries:
             rules.append(_rule(entry, cleaner, language, path, lines))
-    return rules, site_terms
+    return rules, trailer_terms
 
 
 def _rule(entry: dict, cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
@@ -242,22 +258,26 @@ def _rule(entry: dict, cleaner: str, language: str, path: Path, lines: list[str]
     max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
-    return Rule(cleaner, rule_id, reason, tuple(patterns), match, max_chars, language, where)
+    needs_neighbour = entry.get("needs_neighbour", False)
+    if not isinstance(needs_neighbour, bool):
+        raise PhraseError(f"{where}: rule {rule_id!r}: needs_neighbour must be true or false")
+    return Rule(cleaner, rule_id, reason, tuple(patterns), match, max_chars, language, where, needs_neighbour)
 
 
 def load_book(paths: list[Path], known_cleaners: set[str]) -> PhraseBook:
     book = PhraseBook()
     seen: dict[tuple[str, str], str] = {}
     for path in paths:
-        rules, site_terms = load_file(path, known_cleaners)
+        rules, trailer_terms = load_file(path, known_cleaners)
         for rule in rules:
             key = (rule.language, rule.id)
             if key in seen:
                 raise PhraseError(f"{rule.origin}: rule id {rule.id!r} already defined at {seen[key]}")
             seen[key] = rule.origin
         book.rules.extend(rules)
-        for lang, terms in site_terms.items():
-            book.site_terms.setdefault(lang, []).extend(terms)
+        for lang, kinds in trailer_terms.items():
+            for kind, terms in kinds.items():
+                book.trailer_terms.setdefault(lang, {}).setdefault(kind, []).extend(terms)
     return book
 
 

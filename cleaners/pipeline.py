@@ -14,7 +14,7 @@ from .decode import NAME as DECODE_NAME
 from .decode import decode
 from .model import Cleaned, Edit, Meta, Span
 from .phrases import PhraseBook, load_book, shipped_files
-from .rules import PHRASE_CLEANERS, PhraseCleaner
+from .rules import PHRASE_CLEANERS, PhraseCleaner, is_junk
 from .spans import apply
 
 
@@ -32,7 +32,8 @@ class Step:
 
 
 def _detect_language(text: str, ctx: Context) -> list[Span]:
-    ctx.language = language.detect(text)
+    # ctx.language is still unknown here, so is_junk applies every language's rules
+    ctx.language = language.detect(text, skip=lambda line: is_junk(line, ctx) is not None)
     return []
 
 

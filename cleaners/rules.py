@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .context import Context
 from .model import Span
@@ -19,6 +20,15 @@ from .spans import line_spans, whole_line
 
 LineRule = Callable[[str, str], tuple[str, str] | None]
 """A structural rule: (line, normalised line) -> (rule id, reason) or None."""
+
+
+class Found(NamedTuple):
+    rule: str
+    reason: str
+    needs_neighbour: bool = False
+    """Only junk beside other junk: "Home" or "Video" alone between paragraphs may be
+    a subheading; next to "Load more" it is a menu."""
+
 
 _MENU_SEPARATORS = re.compile(r"\s*[·•|›»]\s*")
 _SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
@@ -57,37 +67,56 @@ class PhraseCleaner:
     version: int = 1
     structural: tuple[LineRule, ...] = field(default_factory=tuple)
 
-    def classify(self, line: str, norm: str, ctx: Context) -> tuple[str, str] | None:
-        """(rule, reason) when this cleaner would remove this line (`norm` is its
+    def classify(self, line: str, norm: str, ctx: Context) -> Found | None:
+        """What this cleaner would remove this line for, if anything (`norm` is its
         `normalize_line` form, computed once by the caller)."""
         matcher = ctx.book.line_matcher(self.name, ctx.languages)
         if matcher is not None:
             rule = matcher.match(norm)
             if rule is not None:
-                return rule.qualified_id, rule.reason
+                return Found(rule.qualified_id, rule.reason, rule.needs_neighbour)
         for structural in self.structural:
             found = structural(line, norm)
             if found is not None:
-                return found
+                return Found(*found)
         return None
 
     def find(self, text: str, ctx: Context) -> list[Span]:
         spans: list[Span] = []
         inline = ctx.book.inline_pattern(self.name, ctx.languages)
-        for start, end in line_spans(text):
+        lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
+        for i, (start, end) in enumerate(lines):
             line = text[start:end]
-            if not line or line.isspace():
-                continue
             found = self.classify(line, normalize_line(line), ctx)
+            if found is not None and found.needs_neighbour and not _junk_beside(text, lines, i, ctx):
+                found = None
             if found is not None and _introduced_list_item(text, start, ctx):
                 found = None
             if found is not None:
                 s, e = whole_line(text, start, end)
-                spans.append(Span(s, e, found[0], found[1]))
+                spans.append(
+                    Span(
+                        s,
+                        e,
+                        found.rule,
+                        found.reason + " (beside other page furniture)" if found.needs_neighbour else found.reason,
+                    )
+                )
                 continue
             if inline is not None:
                 spans.extend(_inline_spans(text, start, end, inline))
         return spans
+
+
+def is_junk(line: str, ctx: Context) -> Found | None:
+    """The first enabled phrase cleaner's verdict on a line."""
+    norm = normalize_line(line)
+    return next((found for c in ctx.classifiers if (found := c.classify(line, norm, ctx))), None)
+
+
+def _junk_beside(text: str, lines: list[tuple[int, int]], i: int, ctx: Context) -> bool:
+    """Is the nearest non-blank line above or below page furniture too?"""
+    return any(0 <= j < len(lines) and is_junk(text[lines[j][0] : lines[j][1]], ctx) for j in (i - 1, i + 1))
 
 
 def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
@@ -106,8 +135,7 @@ def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
             intro = above.rstrip()
             if not intro.endswith(":") or len(intro.split()) < 3:
                 return False
-            norm = normalize_line(intro)
-            return not any(c.classify(intro, norm, ctx) for c in ctx.classifiers)
+            return is_junk(intro, ctx) is None
         end = begin - 1
     return False
 

@@ -18,6 +18,7 @@ import re
 from .context import Context
 from .model import Span
 from .phrases import normalize_line
+from .rules import is_junk
 from .spans import line_spans, whole_line
 
 NAME = "remove_trailer_block/v1"
@@ -28,9 +29,15 @@ MAX_GAP_CHARS = 600
 _SENTENCE_END = re.compile(r"[.!?\"”»]$")
 
 
-def gap_kind(norm: str, site_terms: list[re.Pattern[str]] | None) -> str | None:
+def gap_kind(norm: str, site_terms: list[re.Pattern[str]], reader_terms: list[re.Pattern[str]]) -> str | None:
     """Why a line that no rule matched may still belong to a trailer, or None.
-    `site_terms` holds one pattern per site term of the phrase files."""
+
+    `site_terms` and `reader_terms` hold one pattern per term of the phrase files'
+    [trailer] tables. Site text is the site talking about itself *to the reader*:
+    "Creating your profile will enable you to submit photos", "Join the community".
+    A news sentence that happens to use one site word ("Residents can register for
+    the hearing until Friday.") addresses nobody, and stays.
+    """
     words = norm.split()
     if len(words) <= SHORT_WORDS and not _SENTENCE_END.search(norm):
         return "short_line"
@@ -42,8 +49,12 @@ def gap_kind(norm: str, site_terms: list[re.Pattern[str]] | None) -> str | None:
     # one up to 12 words, two up to 25, three beyond.
     n = len(words)
     needed = 1 if n <= SHORT_SITE_TEXT_WORDS else 2 if n <= LONG_SITE_TEXT_WORDS else 3
-    # Distinct terms, not distinct words: "subscribers ... subscription" is one term.
-    if sum(1 for term in site_terms if term.search(norm)) >= needed:
+    # Distinct terms: "subscribers ... subscription" is one term (one pattern counts
+    # once), and so is "newsletter" matched by the German and the English list.
+    found = len({m.group(0).lower() for term in site_terms if (m := term.search(norm))})
+    if found < needed:
+        return None
+    if found >= 2 or any(term.search(norm) for term in reader_terms):
         return "site_text"
     return None
 
@@ -52,7 +63,8 @@ def find(text: str, ctx: Context) -> list[Span]:
     classifiers = ctx.classifiers
     if not classifiers:
         return []
-    site_terms = ctx.book.site_term_patterns(ctx.languages)
+    site_terms = ctx.book.term_patterns("site_terms", ctx.languages)
+    reader_terms = ctx.book.term_patterns("reader_terms", ctx.languages)
     pending: list[tuple[int, int, str]] = []
     absorbed: list[tuple[int, int, str]] = []
     anchor: tuple[str, str] | None = None
@@ -61,13 +73,13 @@ def find(text: str, ctx: Context) -> list[Span]:
         if not line.strip():
             continue
         norm = normalize_line(line)
-        hit = next((found for c in classifiers if (found := c.classify(line, norm, ctx))), None)
+        hit = is_junk(line, ctx)
         if hit is not None:
             absorbed.extend(pending)
             pending = []
             anchor = (norm, hit[0])
             continue
-        kind = gap_kind(norm, site_terms)
+        kind = gap_kind(norm, site_terms, reader_terms)
         if kind is None or len(pending) >= ctx.config.trailer_max_gap:
             break
         pending.append((start, end, kind))

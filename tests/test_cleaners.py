@@ -288,6 +288,62 @@ def test_trailer_stops_at_an_article_sentence() -> None:
     assert not [e for e in result.edits if e.cleaner == "remove_trailer_block/v1"]
 
 
+@pytest.mark.parametrize(
+    ("article", "middle", "last", "after"),
+    [
+        (
+            ARTICLE,
+            "Read next",
+            "Residents can register for the hearing until Friday.",
+            "Share this article\n\nLeave a Reply",
+        ),
+        (
+            "Die Stadt baut die Brücke über den Fluss neu. Die Arbeiten dauern nach Angaben der Verwaltung "
+            "mindestens zwei Jahre, und der Verkehr wird umgeleitet.\n",
+            "Lesen Sie auch",
+            "Die Stadt informiert künftig per Newsletter über die Baustelle.",
+            "Teilen",
+        ),
+    ],
+)
+def test_trailer_keeps_a_last_paragraph_that_addresses_nobody(article: str, middle: str, last: str, after: str) -> None:
+    """One site word in a news sentence is not the site talking to the reader."""
+    result = clean(f"{article}\n{middle}\n\n{last}\n\n{after}\n")
+    assert last in result.text
+    assert middle not in result.text
+
+
+def test_one_word_labels_go_only_beside_other_furniture() -> None:
+    alone = f"{ARTICLE}\nVideo\n\nThe second half of the story continues here with more detail.\n"
+    assert "Video" in clean(alone).text
+    beside = f"{ARTICLE}\nVideo\n\nLoad more\n"
+    edit = next(e for e in removals(beside) if e.removed.startswith("Video"))
+    assert (edit.rule, edit.reason) == (
+        "en.nav.site_label",
+        "navigation: one-word site link or menu button (beside other page furniture)",
+    )
+
+
+def test_required_field_star_and_guillemets_reach_the_rules() -> None:
+    from cleaners.phrases import normalize_line
+
+    assert normalize_line("Name *") == "Name *"
+    assert normalize_line("* Home") == "Home"
+    assert normalize_line("« Aucun commentaire »") == "« Aucun commentaire »"
+    assert normalize_line("Lire la suite »") == "Lire la suite"
+
+
+def test_language_is_that_of_the_article_not_of_the_buttons() -> None:
+    text = (
+        "Le conseil municipal a adopté lundi soir un budget de 318 millions d'euros.\n\n"
+        "Schreiben Sie einen Kommentar\n\nSie müssen angemeldet sein, um einen Kommentar schreiben zu können.\n\n"
+        "Ihre E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert.\n"
+    )
+    first = clean(text)
+    assert first.meta.language == "fr"
+    assert clean(first.text).text == first.text
+
+
 def test_trailer_gap_is_limited() -> None:
     text = f"{ARTICLE}\nLeave a Reply\n\nShort one\n\nShort two\n\nShort three\n\nBe the first to comment\n"
     result = clean(text, config=Config(trailer_max_gap=2))
