@@ -58,9 +58,15 @@ def test_discovery_streams_sorted_and_maps_outputs(corpus: Path) -> None:
     assert {i.source: i.format for i in items}["world/europe/budget.html"] == "html"
 
 
+def tree(root: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in root.rglob("*") if p.is_file()}
+
+
 def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "clean"
+    raw_before = tree(corpus)
     counts = run(corpus, out, batch_size=3)
+    assert tree(corpus) == raw_before  # the raw folder is only read
     assert counts["files"] == 8 and counts["cleaned"] == 7 and counts["failed"] == 1
     rows = manifest(out)
     seed = rows["004_b7bbc19097b3fd85.txt"]
@@ -129,6 +135,9 @@ def test_changed_settings_reclean_everything(prefect_server, corpus: Path, tmp_p
     assert counts["cleaned"] == 7
     assert "Tags Ash Carter" in (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
     assert 'disabled = ["remove_tag_lists"]' in (out / SETTINGS).read_text("utf-8")
+    from flows.settings import load_settings
+
+    assert load_settings(out / SETTINGS).cleaners == load_settings(config).cleaners  # it reads back
 
 
 def test_collision_is_an_error_for_the_second_file(prefect_server, tmp_path: Path) -> None:
