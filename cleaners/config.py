@@ -144,17 +144,22 @@ def from_mapping(table: dict, *, base_dir: Path, where: str) -> Config:
     return config
 
 
+def read_toml(path: Path) -> dict:
+    """A config file's tables, or a ConfigError that names the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+
+
 def load_config(path: str | Path | None) -> Config:
     """Read the ``[cleaners]`` table of a TOML file (no file: the defaults)."""
     if path is None:
         return Config()
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    data = read_toml(path)
     table = data.get("cleaners", {})
     _expect(isinstance(table, dict), str(path), "[cleaners] must be a table")
     return from_mapping(table, base_dir=path.parent, where=f"{path} [cleaners]")

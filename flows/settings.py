@@ -12,12 +12,11 @@ next to the outputs so a run can be reproduced and audited.
 from __future__ import annotations
 
 import json
-import tomllib
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from cleaners import Config, ConfigError
-from cleaners.config import from_mapping
+from cleaners.config import from_mapping, read_toml
 
 FORMATS = ("auto", "text", "html")
 
@@ -81,12 +80,7 @@ def load_settings(path: str | Path | None) -> Settings:
     if path is None:
         return Settings(RunSettings(), Config())
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: not valid TOML: {err}") from None
+    data = read_toml(path)
     unknown = set(data) - {"run", "cleaners"}
     if unknown:
         raise ConfigError(f"{path}: unknown tables {sorted(unknown)}; known: [run], [cleaners]")
