@@ -10,6 +10,7 @@ The ``[cleaners]`` table of the config file::
     review_share = 0.4                                      # flag a document losing more of its words
     dedupe_window = 3                                       # dedupe_captions: lines to look back
     trailer_max_gap = 2                                     # remove_trailer_block: gap lines allowed
+    extract_timeout = 30                                    # HTML: seconds an extraction may take
 
 Other top-level tables belong to the tools that read the same file (the flow's
 ``[run]``); this module only reads ``[cleaners]`` and rejects unknown keys in it.
@@ -55,6 +56,7 @@ class Config:
     dedupe_window: int = 3
     trailer_max_gap: int = 2
     max_rounds: int = 3
+    extract_timeout: float = 30.0
     source: str | None = field(default=None, compare=False)
 
     def enabled(self) -> list[str]:
@@ -124,6 +126,14 @@ def from_mapping(table: dict, *, base_dir: Path, where: str) -> Config:
             _expect(path.is_file(), where, f"phrase file {raw!r} not found (looked at {path})")
             paths.append(path)
         values["phrase_files"] = tuple(paths)
+    if "extract_timeout" in table:
+        value = table["extract_timeout"]
+        _expect(
+            isinstance(value, int | float) and not isinstance(value, bool) and value > 0,
+            where,
+            "extract_timeout must be a positive number of seconds",
+        )
+        values["extract_timeout"] = float(value)
     if "review_share" in table:
         share = table["review_share"]
         _expect(isinstance(share, int | float) and 0 < share <= 1, where, "review_share must be in (0, 1]")

@@ -20,6 +20,11 @@ class Context:
     language: Language = field(default_factory=lambda: Language(UNKNOWN, 0.0))
     classifiers: tuple = ()
     """The enabled phrase cleaners, for steps that ask "is this line junk?" (the trailer)."""
+    language_hint: str | None = None
+    """A language the document declares for itself (HTML `lang`): used instead of detection."""
+    memo: dict = field(default_factory=dict)
+    """Per-document memo of line verdicts; several cleaners ask about the same lines."""
+    _languages: tuple[str, frozenset[str]] | None = None
 
     @property
     def languages(self) -> frozenset[str]:
@@ -27,10 +32,14 @@ class Context:
         UI strings leak into every site), and the detected language, or every
         loaded list when the language is unknown (rules are anchored to whole
         lines, so a wider list costs little precision)."""
-        base = {"*", "common", *self.config.fallback_languages}
-        if self.language.code == UNKNOWN:
-            return frozenset(base | self.book.languages)
-        return frozenset(base | {self.language.code})
+        code = self.language.code
+        if self._languages is None or self._languages[0] != code:
+            base = {"*", "common", *self.config.fallback_languages}
+            langs = base | (self.book.languages if code == UNKNOWN else {code})
+            # only languages with phrase files: "pt" adds no rules, and must not cost
+            # a fresh compilation of every matcher
+            self._languages = (code, frozenset(langs & (self.book.languages | {"*", "common"})))
+        return self._languages[1]
 
 
 class Cleaner(Protocol):

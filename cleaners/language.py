@@ -45,17 +45,20 @@ class Language:
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS, skip: Callable[[str], bool] | None = None) -> str:
-    """Prose lines first (six words or more), in document order, up to `limit` characters;
-    lines for which `skip` says yes (page furniture) are left out."""
-    candidates = [line for line in text.split("\n") if not skip or not skip(line)] or text.split("\n")
-    lines = [line for line in candidates if len(line.split()) >= 6] or candidates
+    """Prose lines (six words or more) in document order, up to `limit` characters;
+    lines for which `skip` says yes (page furniture) are left out. Without prose,
+    whatever lines there are. Stops reading at the limit: `skip` is not cheap."""
     out: list[str] = []
     size = 0
-    for line in lines:
+    for line in text.split("\n"):
+        if len(line.split()) < 6 or (skip is not None and skip(line)):
+            continue
         out.append(line[: limit - size])
         size += len(out[-1]) + 1
         if size >= limit:
             break
+    if not out:
+        return text[:limit]
     return "\n".join(out)
 
 

@@ -69,6 +69,7 @@ class Meta:
     byte_fixes: list[ByteFix] = field(default_factory=list)
     language: str = "unknown"
     language_prob: float = 0.0
+    language_source: str = "langdetect"  # langdetect | html-lang (the page's own <html lang>)
     chars_before: int = 0
     chars_after: int = 0
     lines_before: int = 0

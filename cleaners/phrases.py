@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +68,9 @@ class PhraseBook:
 
     @property
     def languages(self) -> set[str]:
-        return {r.language for r in self.rules} | set(self.trailer_terms)
+        if "languages" not in self._cache:
+            self._cache["languages"] = {r.language for r in self.rules} | set(self.trailer_terms)
+        return self._cache["languages"]  # type: ignore[return-value]
 
     def select(self, cleaner: str, languages: frozenset[str], match: str) -> list[Rule]:
         return [r for r in self.rules if r.cleaner == cleaner and r.match == match and r.language in languages]
@@ -76,6 +79,15 @@ class PhraseBook:
         key = ("line", cleaner, languages)
         if key not in self._cache:
             rules = self.select(cleaner, languages, "line")
+            self._cache[key] = LineMatcher(rules) if rules else None
+        return self._cache[key]  # type: ignore[return-value]
+
+    def combined_matcher(self, cleaners: tuple[str, ...], languages: frozenset[str]) -> LineMatcher | None:
+        """The line rules of several cleaners as one matcher, in the cleaners' order: the
+        first rule that matches a whole line belongs to the first cleaner that claims it."""
+        key = ("combined", cleaners, languages)
+        if key not in self._cache:
+            rules = [r for name in cleaners for r in self.select(name, languages, "line")]
             self._cache[key] = LineMatcher(rules) if rules else None
         return self._cache[key]  # type: ignore[return-value]
 
@@ -109,18 +121,27 @@ def normalize_line(line: str) -> str:
 
 
 class LineMatcher:
-    """All line rules of one cleaner for a set of languages, as one anchored regex."""
+    """All line rules of one cleaner for a set of languages, as anchored regexes.
+
+    A rule only sees lines up to its `max_chars`. Rather than a look-ahead per rule
+    (which defeats the regex engine's literal-prefix shortcuts), there is one regex
+    per length band: a line of n characters is matched against the rules whose cap
+    is at least n."""
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
-        self.max_chars = max(r.max_chars for r in rules)
-        parts = [f"(?P<r{i}>(?=.{{0,{r.max_chars}}}\\Z)(?:{'|'.join(r.patterns)}))" for i, r in enumerate(rules)]
-        self.regex = re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
+        self.caps = sorted({r.max_chars for r in rules})
+        self.max_chars = self.caps[-1]
+        self.bands = [self._compile([i for i, r in enumerate(rules) if r.max_chars >= cap]) for cap in self.caps]
+
+    def _compile(self, indexes: list[int]) -> re.Pattern[str]:
+        parts = [f"(?P<r{i}>{'|'.join(self.rules[i].patterns)})" for i in indexes]
+        return re.compile("|".join(parts), re.IGNORECASE | re.DOTALL)
 
     def match(self, norm: str) -> Rule | None:
         if not norm or len(norm) > self.max_chars:
             return None
-        m = self.regex.fullmatch(norm)
+        m = self.bands[bisect_left(self.caps, len(norm))].fullmatch(norm)
         if m is None or m.lastgroup is None:
             return None
         return self.rules[int(m.lastgroup[1:])]

@@ -26,6 +26,7 @@ class Found(NamedTuple):
     rule: str
     reason: str
     needs_neighbour: bool = False
+    cleaner: str = ""
     """Only junk beside other junk: "Home" or "Video" alone between paragraphs may be
     a subheading; next to "Load more" it is a menu."""
 
@@ -67,27 +68,26 @@ class PhraseCleaner:
     version: int = 1
     structural: tuple[LineRule, ...] = field(default_factory=tuple)
 
-    def classify(self, line: str, norm: str, ctx: Context) -> Found | None:
-        """What this cleaner would remove this line for, if anything (`norm` is its
-        `normalize_line` form, computed once by the caller)."""
-        matcher = ctx.book.line_matcher(self.name, ctx.languages)
-        if matcher is not None:
-            rule = matcher.match(norm)
-            if rule is not None:
-                return Found(rule.qualified_id, rule.reason, rule.needs_neighbour)
+    def structural_match(self, line: str, norm: str) -> Found | None:
         for structural in self.structural:
             found = structural(line, norm)
             if found is not None:
-                return Found(*found)
+                return Found(*found, cleaner=self.name)
         return None
 
     def find(self, text: str, ctx: Context) -> list[Span]:
+        """Remove the lines whose first verdict (in config order) is this cleaner's. The
+        verdicts are memoised per document, so eight cleaners classify each line once."""
         spans: list[Span] = []
         inline = ctx.book.inline_pattern(self.name, ctx.languages)
+        if inline is not None and inline.regex.search(text) is None:
+            inline = None  # one scan of the text instead of one per line
         lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
         for i, (start, end) in enumerate(lines):
             line = text[start:end]
-            found = self.classify(line, normalize_line(line), ctx)
+            found = is_junk(line, ctx)
+            if found is not None and found.cleaner != self.name:
+                found = None
             if found is not None and found.needs_neighbour and not _junk_beside(text, lines, i, ctx):
                 found = None
             if found is not None and _introduced_list_item(text, start, ctx):
@@ -109,9 +109,22 @@ class PhraseCleaner:
 
 
 def is_junk(line: str, ctx: Context) -> Found | None:
-    """The first enabled phrase cleaner's verdict on a line."""
+    """The verdict on a line of the first enabled phrase cleaner (in config order) that
+    claims it, or None. Memoised per document and language: every phrase cleaner, the
+    trailer, the neighbour checks and detect_language ask about the same lines."""
+    key = ("junk", ctx.languages, line)
+    if key in ctx.memo:
+        return ctx.memo[key]
     norm = normalize_line(line)
-    return next((found for c in ctx.classifiers if (found := c.classify(line, norm, ctx))), None)
+    names = tuple(c.name for c in ctx.classifiers)
+    matcher = ctx.book.combined_matcher(names, ctx.languages)
+    rule = matcher.match(norm) if matcher is not None else None
+    claimed = names.index(rule.cleaner) if rule is not None else len(names)
+    found = next((f for c in ctx.classifiers[:claimed] if (f := c.structural_match(line, norm))), None)
+    if found is None and rule is not None:
+        found = Found(rule.qualified_id, rule.reason, rule.needs_neighbour, rule.cleaner)
+    ctx.memo[key] = found
+    return found
 
 
 def _junk_beside(text: str, lines: list[tuple[int, int]], i: int, ctx: Context) -> bool:

@@ -21,7 +21,9 @@ _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7
 _STRIP = _HSPACE + _BREAKS + _CONTROLS
 
 _SCAN = re.compile(
-    rf"(?P<hspace>[{_HSPACE}]+)"
+    # trailing blanks only: start at the start of a run (look-behind), take the run whole
+    # (possessive), and keep it if a line break follows - linear even on a megabyte of spaces
+    rf"(?P<hspace>(?<![{_HSPACE}])[{_HSPACE}]++(?=[{_BREAKS}]))"
     r"|(?P<crlf>\r\n)"
     r"|(?P<linebreak>[\r\x0b\x0c\x85\u2028\u2029])"
     r"|(?P<control>[\x00-\x08\x0e-\x1f\x7f]+)"
@@ -36,7 +38,12 @@ _RULES = {
 }
 
 
+_TROUBLE = re.compile(rf"[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]|[{_HSPACE}]\n|\n\n\n")
+
+
 def find(text: str) -> list[Span]:
+    if text.endswith("\n") and not text.endswith("\n\n") and not text[:1].isspace() and not _TROUBLE.search(text):
+        return []  # already tidy: one cheap scan instead of the full one
     head = len(text) - len(text.lstrip(_STRIP))
     if head == len(text):
         return [Span(0, len(text), "whitespace.empty_text", "text is only whitespace", kind="whitespace")]
@@ -48,16 +55,15 @@ def find(text: str) -> list[Span]:
         group = m.lastgroup
         assert group is not None
         if group == "hspace":
-            if m.end() < tail and text[m.end()] in _BREAKS:
-                spans.append(
-                    Span(
-                        m.start(),
-                        m.end(),
-                        "whitespace.trailing",
-                        "spaces or no-break spaces at a line end",
-                        kind="whitespace",
-                    )
+            spans.append(
+                Span(
+                    m.start(),
+                    m.end(),
+                    "whitespace.trailing",
+                    "spaces or no-break spaces at a line end",
+                    kind="whitespace",
                 )
+            )
             continue
         replacement, reason, kind = _RULES[group]
         spans.append(Span(m.start(), m.end(), f"whitespace.{group}", reason, replacement=replacement, kind=kind))
