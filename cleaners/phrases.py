@@ -82,15 +82,6 @@ class PhraseBook:
             self._cache[key] = LineMatcher(rules) if rules else None
         return self._cache[key]  # type: ignore[return-value]
 
-    def combined_matcher(self, cleaners: tuple[str, ...], languages: frozenset[str]) -> LineMatcher | None:
-        """The line rules of several cleaners as one matcher, in the cleaners' order: the
-        first rule that matches a whole line belongs to the first cleaner that claims it."""
-        key = ("combined", cleaners, languages)
-        if key not in self._cache:
-            rules = [r for name in cleaners for r in self.select(name, languages, "line")]
-            self._cache[key] = LineMatcher(rules) if rules else None
-        return self._cache[key]  # type: ignore[return-value]
-
     def inline_pattern(self, cleaner: str, languages: frozenset[str]) -> InlineMatcher | None:
         key = ("inline", cleaner, languages)
         if key not in self._cache:

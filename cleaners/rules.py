@@ -116,13 +116,16 @@ def is_junk(line: str, ctx: Context) -> Found | None:
     if key in ctx.memo:
         return ctx.memo[key]
     norm = normalize_line(line)
-    names = tuple(c.name for c in ctx.classifiers)
-    matcher = ctx.book.combined_matcher(names, ctx.languages)
-    rule = matcher.match(norm) if matcher is not None else None
-    claimed = names.index(rule.cleaner) if rule is not None else len(names)
-    found = next((f for c in ctx.classifiers[:claimed] if (f := c.structural_match(line, norm))), None)
-    if found is None and rule is not None:
-        found = Found(rule.qualified_id, rule.reason, rule.needs_neighbour, rule.cleaner)
+    found = None
+    for cleaner in ctx.classifiers:
+        matcher = ctx.book.line_matcher(cleaner.name, ctx.languages)
+        rule = matcher.match(norm) if matcher is not None else None
+        if rule is not None:
+            found = Found(rule.qualified_id, rule.reason, rule.needs_neighbour, cleaner.name)
+            break
+        found = cleaner.structural_match(line, norm)
+        if found is not None:
+            break
     ctx.memo[key] = found
     return found
 
