@@ -297,4 +297,23 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
         language = _language(tree)
         info["removed"] = prepass(tree)
         text = trafilatura.extract(tree, **SETTINGS) or ""
+        if _menu_like(text):
+            # fast mode fell back to the whole page's links; ask again with trafilatura's
+            # second opinion (on a fresh tree: extraction consumes the one it is given)
+            tree = load_html(html)
+            prepass(tree)
+            text = trafilatura.extract(tree, **{**SETTINGS, "fast": False}) or ""
+            info["extractor_settings"] = {**SETTINGS, "fast": False}
     return Extracted(text, language, info)
+
+
+MENU_MIN_LINES = 30
+MENU_SHORT_SHARE = 0.7
+
+
+def _menu_like(text: str) -> bool:
+    """Mostly short lines, many of them: a site menu rather than an article."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < MENU_MIN_LINES:
+        return False
+    return sum(1 for line in lines if len(line.split()) <= 4) >= MENU_SHORT_SHARE * len(lines)

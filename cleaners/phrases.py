@@ -123,7 +123,7 @@ class LineMatcher:
         self.rules = rules
         self.caps = sorted({r.max_chars for r in rules})
         self.max_chars = self.caps[-1]
-        self.bands = [self._compile([i for i, r in enumerate(rules) if r.max_chars >= cap]) for cap in self.caps]
+        self.bands: list[re.Pattern[str] | None] = [None] * len(self.caps)  # compiled when first needed
 
     def _compile(self, indexes: list[int]) -> re.Pattern[str]:
         parts = [f"(?P<r{i}>{'|'.join(self.rules[i].patterns)})" for i in indexes]
@@ -132,7 +132,12 @@ class LineMatcher:
     def match(self, norm: str) -> Rule | None:
         if not norm or len(norm) > self.max_chars:
             return None
-        m = self.bands[bisect_left(self.caps, len(norm))].fullmatch(norm)
+        band = bisect_left(self.caps, len(norm))
+        regex = self.bands[band]
+        if regex is None:
+            cap = self.caps[band]
+            regex = self.bands[band] = self._compile([i for i, r in enumerate(self.rules) if r.max_chars >= cap])
+        m = regex.fullmatch(norm)
         if m is None or m.lastgroup is None:
             return None
         return self.rules[int(m.lastgroup[1:])]

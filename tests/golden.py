@@ -25,7 +25,7 @@ EDIT_KEYS = (
     "removed",
     "replacement",
 )
-META_KEYS = ("encoding", "bom", "language", "needs_review", "review_reason")
+META_KEYS = ("format", "encoding", "bom", "language", "language_source", "needs_review", "review_reason", "extraction")
 
 
 @dataclass
@@ -82,7 +82,10 @@ def edits_jsonl(result: Cleaned) -> str:
 
 def meta_json(result: Cleaned) -> str:
     data = result.meta.to_dict()
-    return json.dumps({k: data[k] for k in META_KEYS}, ensure_ascii=False, indent=2) + "\n"
+    meta = {k: data[k] for k in META_KEYS}
+    if meta["extraction"]:  # the extractor's version is not the case's business
+        meta["extraction"] = {k: v for k, v in meta["extraction"].items() if k != "extractor_version"}
+    return json.dumps(meta, ensure_ascii=False, indent=2) + "\n"
 
 
 def outputs(result: Cleaned) -> dict[str, bytes]:

@@ -1,0 +1,97 @@
+"""HTML input: charset, sniffing, the structural pre-pass, metadata, the time limit."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from lxml import html as lxml_html
+
+from cleaners import Config, clean
+from cleaners.html import ExtractionTimeout, _furniture, declared_charset, looks_like_html, prepass, words
+from flows.files import Item
+from flows.work import Job, Task, run_one
+
+
+def test_declared_charset_follows_browsers() -> None:
+    assert declared_charset(b'<meta charset="ISO-8859-1">') == "cp1252"
+    assert declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">') == "koi8-r"
+    assert declared_charset(b'<meta charset="no-such-codec">') is None
+
+
+def test_html_is_recognised_by_content() -> None:
+    assert looks_like_html("<!-- x -->\n<!DOCTYPE html><html><body><p>Hi</p></body></html>")
+    assert looks_like_html("<div><p>a</p><p>b</p><span>c</span><a href=x>d</a><br></div>")
+    assert not looks_like_html("An article that mentions <b> once.\n\nAnd goes on in plain text.")
+
+
+def test_class_names_are_split_into_whole_words() -> None:
+    assert words("js-shareBar comment_list") == {"js", "share", "bar", "comment", "list"}
+    assert "ad" not in words("add-to-cart")
+
+
+@pytest.mark.parametrize(
+    ("markup", "why"),
+    [
+        ('<div id="comments">x</div>', "comment section"),
+        ('<ol class="commentList">x</ol>', "comment section"),
+        ('<div class="share-bar">x</div>', "share bar"),
+        ('<div class="newsletter-signup">x</div>', "newsletter box"),
+        ('<div class="cookie-banner">x</div>', "cookie banner"),
+        ('<form><input type="password"></form>', "login or sign-up form"),
+        ('<div role="dialog" aria-modal="true">x</div>', "modal dialog"),
+        ('<div class="share-price">x</div>', None),
+        ('<div class="cookie-recipe">x</div>', None),
+        ('<div class="social-media-history">x</div>', None),
+        ('<div class="paywall">x</div>', None),
+        ('<div class="add-to-cart">x</div>', None),
+    ],
+)
+def test_furniture_by_tag_role_id_and_class(markup: str, why: str | None) -> None:
+    element = lxml_html.fragment_fromstring(markup)
+    assert _furniture(element) == why
+
+
+def test_prepass_spares_big_blocks_that_may_be_the_article() -> None:
+    article = "<p>" + "Long article text. " * 50 + "</p>"
+    tree = lxml_html.fromstring(f'<html><body><div class="share-this">{article}</div><p>x</p></body></html>')
+    assert prepass(tree) == []
+    comments = "<p>" + "A long comment. " * 60 + "</p>"
+    tree = lxml_html.fromstring(f'<html><body><p>Short post.</p><div id="comments">{comments}</div></body></html>')
+    assert [r["reason"] for r in prepass(tree)] == ["comment section"]  # threads may outgrow the post
+
+
+def test_metadata_and_language_come_from_the_page() -> None:
+    page = (
+        '<html lang="fr-FR"><head><title>Le port</title><meta name="author" content="Marie Dupont">'
+        '<meta property="article:published_time" content="2024-05-01"></head><body><article><h1>Le port</h1>'
+        "<p>Le conseil municipal a adopté lundi soir un nouveau plan de dragage du port après des mois de "
+        "débats avec les pêcheurs de la baie.</p></article></body></html>"
+    )
+    result = clean(page.encode())
+    info = result.meta.extraction
+    assert (result.meta.format, result.meta.language, result.meta.language_source) == ("html", "fr", "html-lang")
+    assert (info["title"], info["author"], info["date"]) == ("Le port", "Marie Dupont", "2024-05-01")
+    assert info["extractor"] == "trafilatura" and info["extractor_settings"]["include_comments"] is False
+
+
+def slow_extract(*_args, **_kwargs):
+    time.sleep(3)
+    return "never"
+
+
+def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "extract", slow_extract)
+    page = b"<html><body><p>" + b"text " * 100 + b"</p></body></html>"
+    started = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match=r"longer than 0\.2 s"):
+        clean(page, config=Config(extract_timeout=0.2))
+    assert time.monotonic() - started < 2
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "slow.html").write_bytes(page)
+    job = Job(str(tmp_path / "raw"), str(tmp_path / "out"), Config(extract_timeout=0.2), "fp")
+    record = run_one(job, Task(Item("slow.html", "slow.txt", "html")))
+    assert record["status"] == "failed"
+    assert record["error"] == "cleaning failed: ExtractionTimeout: extraction took longer than 0.2 s"
