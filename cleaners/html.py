@@ -169,9 +169,9 @@ def _furniture(element) -> str | None:
     found = words(" ".join(filter(None, (element.get("id"), element.get("class")))))
     if not found:
         return None
-    for word in found:
-        if word in _JUNK_WORDS:
-            return _JUNK_WORDS[word]
+    for word, why in _JUNK_WORDS.items():  # in the table's order, not the set's: deterministic
+        if word in found:
+            return why
     for pair, why in _JUNK_PAIRS.items():
         if pair <= found:
             return why
