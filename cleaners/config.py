@@ -29,6 +29,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "normalize_whitespace",
     "detect_language",
     "strip_ad_markers",
+    "remove_comment_section",
     "remove_trailer_block",
     "remove_comment_widgets",
     "remove_login_prompts",

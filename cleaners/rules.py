@@ -68,16 +68,32 @@ class PhraseCleaner:
     version: int = 1
     structural: tuple[LineRule, ...] = field(default_factory=tuple)
 
-    def structural_match(self, line: str, norm: str) -> Found | None:
-        for structural in self.structural:
-            found = structural(line, norm)
-            if found is not None:
-                return Found(*found, cleaner=self.name)
-        return None
+    def match(self, line: str, ctx: Context) -> Found | None:
+        """This cleaner's verdict on a line, memoised per document and language."""
+        key = (self.name, ctx.languages, line)
+        memo = ctx.memo
+        if key not in memo:
+            norm = memo.get(line)
+            if norm is None:
+                norm = memo[line] = normalize_line(line)
+            found = None
+            matcher = ctx.book.line_matcher(self.name, ctx.languages)
+            rule = matcher.match(norm) if matcher is not None else None
+            if rule is not None:
+                found = Found(rule.qualified_id, rule.reason, rule.needs_neighbour, self.name)
+            else:
+                for structural in self.structural:
+                    hit = structural(line, norm)
+                    if hit is not None:
+                        found = Found(*hit, cleaner=self.name)
+                        break
+            memo[key] = found
+        return memo[key]
 
     def find(self, text: str, ctx: Context) -> list[Span]:
-        """Remove the lines whose first verdict (in config order) is this cleaner's. The
-        verdicts are memoised per document, so eight cleaners classify each line once."""
+        """Remove the lines this cleaner's rules match. A line two cleaners match goes to
+        the first in config order (it runs first); one that declines a line (a label with
+        no junk beside it) leaves it to the others."""
         spans: list[Span] = []
         inline = ctx.book.inline_pattern(self.name, ctx.languages)
         if inline is not None and inline.regex.search(text) is None:
@@ -85,9 +101,7 @@ class PhraseCleaner:
         lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
         for i, (start, end) in enumerate(lines):
             line = text[start:end]
-            found = is_junk(line, ctx)
-            if found is not None and found.cleaner != self.name:
-                found = None
+            found = self.match(line, ctx)
             if found is not None and found.needs_neighbour and not _junk_beside(text, lines, i, ctx):
                 found = None
             if found is not None and _introduced_list_item(text, start, ctx):
@@ -109,25 +123,9 @@ class PhraseCleaner:
 
 
 def is_junk(line: str, ctx: Context) -> Found | None:
-    """The verdict on a line of the first enabled phrase cleaner (in config order) that
-    claims it, or None. Memoised per document and language: every phrase cleaner, the
-    trailer, the neighbour checks and detect_language ask about the same lines."""
-    key = ("junk", ctx.languages, line)
-    if key in ctx.memo:
-        return ctx.memo[key]
-    norm = normalize_line(line)
-    found = None
-    for cleaner in ctx.classifiers:
-        matcher = ctx.book.line_matcher(cleaner.name, ctx.languages)
-        rule = matcher.match(norm) if matcher is not None else None
-        if rule is not None:
-            found = Found(rule.qualified_id, rule.reason, rule.needs_neighbour, cleaner.name)
-            break
-        found = cleaner.structural_match(line, norm)
-        if found is not None:
-            break
-    ctx.memo[key] = found
-    return found
+    """The verdict of the first enabled phrase cleaner (in config order) that matches the
+    line, or None: what the trailer, the neighbour checks and detect_language ask."""
+    return next((found for cleaner in ctx.classifiers if (found := cleaner.match(line, ctx))), None)
 
 
 def _junk_beside(text: str, lines: list[tuple[int, int]], i: int, ctx: Context) -> bool:
@@ -179,8 +177,45 @@ def _inline_spans(text: str, start: int, end: int, inline) -> list[Span]:
     return spans
 
 
+@dataclass(slots=True)
+class SectionCleaner(PhraseCleaner):
+    """A heading that starts a section running to the end of the text: a comment
+    thread ("6 thoughts on “...”", "Top Rated Comments"). The heading and everything
+    after it go, provided an article comes first (`MIN_WORDS_BEFORE` words): a
+    "Comments (12)" link at the top of a page must not take the page with it. Lines
+    in the section that another rule names are left to that rule's cleaner."""
+
+    MIN_WORDS_BEFORE = 100
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        words = 0
+        lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
+        for i, (start, end) in enumerate(lines):
+            line = text[start:end]
+            found = self.match(line, ctx) if words >= self.MIN_WORDS_BEFORE else None
+            if found is None or i == len(lines) - 1:
+                words += len(line.split())
+                continue
+            heading = " ".join(line.split())
+            heading = heading if len(heading) <= 40 else heading[:39] + "…"
+            spans = [Span(*whole_line(text, start, end), found.rule, found.reason)]
+            for s, e in lines[i + 1 :]:
+                if is_junk(text[s:e], ctx):
+                    continue  # left to the cleaner whose rule names it, for a better reason
+                spans.append(
+                    Span(
+                        *whole_line(text, s, e),
+                        "comment_section.body",
+                        f"inside the comment section that starts with '{heading}'",
+                    )
+                )
+            return spans
+        return []
+
+
 PHRASE_CLEANERS: tuple[PhraseCleaner, ...] = (
     PhraseCleaner("strip_ad_markers"),
+    SectionCleaner("remove_comment_section"),
     PhraseCleaner("remove_comment_widgets"),
     PhraseCleaner("remove_login_prompts"),
     PhraseCleaner("remove_subscription_prompts"),
