@@ -32,7 +32,7 @@ DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
 DECORATION = " \t•·»«›‹|>–—↑→←▲►▸◂#:"
 """Trimmed from both ends of a line before matching; `*` only from the start (a
 bullet), because at the end it marks a required form field ("Name *")."""
-TRAILER_KEYS = {"site_terms", "reader_terms"}
+TRAILER_KEYS = {"site_terms", "reader_terms", "reply_terms"}
 _RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars", "needs_neighbour"}
 
 
@@ -95,8 +95,13 @@ class PhraseBook:
         key = (kind, languages)
         if key not in self._cache:
             terms = sorted({t for lang in languages for t in self.trailer_terms.get(lang, {}).get(kind, [])})
-            self._cache[key] = [re.compile(rf"\b(?:{t})\b", re.IGNORECASE) for t in terms]
+            self._cache[key] = [re.compile(_bounded(t), re.IGNORECASE) for t in terms]
         return self._cache[key]  # type: ignore[return-value]
+
+
+def _bounded(term: str) -> str:
+    """A term as a whole word, unless it anchors itself (^ ... $)."""
+    return ("" if term.startswith("^") else r"\b") + f"(?:{term})" + ("" if term.endswith("$") else r"\b")
 
 
 def normalize_line(line: str) -> str:

@@ -182,35 +182,53 @@ class SectionCleaner(PhraseCleaner):
     """A heading that starts a section running to the end of the text: a comment
     thread ("6 thoughts on “...”", "Top Rated Comments"). The heading and everything
     after it go, provided an article comes first (`MIN_WORDS_BEFORE` words): a
-    "Comments (12)" link at the top of a page must not take the page with it. Lines
-    in the section that another rule names are left to that rule's cleaner."""
+    "Comments (12)" link at the top of a page must not take the page with it. A weak
+    heading (a bare "Comments") also needs replies after it: `MIN_REPLIES` lines that
+    the [trailer] reply_terms recognise ("Hi Milan,", "Reply"). Lines in the section
+    that another rule names are left to that rule's cleaner."""
 
     MIN_WORDS_BEFORE = 100
+    MIN_WORDS_BEFORE_WEAK = 40
+    MIN_REPLIES = 2
 
     def find(self, text: str, ctx: Context) -> list[Span]:
         words = 0
         lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
         for i, (start, end) in enumerate(lines):
             line = text[start:end]
-            found = self.match(line, ctx) if words >= self.MIN_WORDS_BEFORE else None
+            found = self.match(line, ctx) if words >= self.MIN_WORDS_BEFORE_WEAK else None
+            words += len(line.split())
             if found is None or i == len(lines) - 1:
-                words += len(line.split())
                 continue
-            heading = " ".join(line.split())
-            heading = heading if len(heading) <= 40 else heading[:39] + "…"
-            spans = [Span(*whole_line(text, start, end), found.rule, found.reason)]
-            for s, e in lines[i + 1 :]:
-                if is_junk(text[s:e], ctx):
-                    continue  # left to the cleaner whose rule names it, for a better reason
-                spans.append(
-                    Span(
-                        *whole_line(text, s, e),
-                        "comment_section.body",
-                        f"inside the comment section that starts with '{heading}'",
-                    )
-                )
-            return spans
+            weak = found.rule.endswith("weak_heading")
+            if not weak and words - len(line.split()) < self.MIN_WORDS_BEFORE:
+                continue
+            if weak and self._replies(text, lines[i + 1 :], ctx) < self.MIN_REPLIES:
+                continue
+            return self._section(text, lines, i, found, ctx)
         return []
+
+    @staticmethod
+    def _replies(text: str, lines: list[tuple[int, int]], ctx: Context) -> int:
+        markers = ctx.book.term_patterns("reply_terms", ctx.languages)
+        return sum(1 for s, e in lines if any(m.search(" ".join(text[s:e].split())) for m in markers))
+
+    def _section(self, text: str, lines: list[tuple[int, int]], i: int, found: Found, ctx: Context) -> list[Span]:
+        start, end = lines[i]
+        heading = " ".join(text[start:end].split())
+        heading = heading if len(heading) <= 40 else heading[:39] + "…"
+        spans = [Span(*whole_line(text, start, end), found.rule, found.reason)]
+        for s, e in lines[i + 1 :]:
+            if is_junk(text[s:e], ctx):
+                continue  # left to the cleaner whose rule names it, for a better reason
+            spans.append(
+                Span(
+                    *whole_line(text, s, e),
+                    "comment_section.body",
+                    f"inside the comment section that starts with '{heading}'",
+                )
+            )
+        return spans
 
 
 PHRASE_CLEANERS: tuple[PhraseCleaner, ...] = (
