@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, encoding, html, language, trailer, whitespace
+from . import captions, encoding, html, language, paragraphs, trailer, whitespace
 from .config import Config
 from .context import Context
 from .decode import NAME as DECODE_NAME
@@ -51,6 +51,7 @@ REGISTRY: dict[str, Step] = {
     "detect_language": Step("detect_language", 1, _detect_language),
     "remove_trailer_block": Step("remove_trailer_block", 1, trailer.find),
     "dedupe_captions": Step("dedupe_captions", 1, captions.find),
+    "classify_paragraphs": Step("classify_paragraphs", 1, paragraphs.find),
     **{c.name: Step(c.name, c.version, c.find) for c in PHRASE_CLEANERS},
 }
 PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
