@@ -1,0 +1,418 @@
+"""Quality benchmark: article text against the scrapinghub ground truth.
+
+Run from the repository root (the data stays outside the repository; see
+`../shared/bench/README.md`)::
+
+    .venv/bin/python -m bench.quality --data ../shared/bench/scrapinghub
+    .venv/bin/python -m bench.quality --data ... --only "boilerstrip html" trafilatura --limit 20
+
+It scores, in one process and one after the other, on the 181 pages:
+
+- `boilerstrip html`: `cleaners.clean(html, format="html")` on `html/<id>.html.gz`;
+- `trafilatura defaults` and `trafilatura favor_precision`: `trafilatura.extract` on the same bytes;
+- the `text-recall/` and `text-fulltext/` files as they are, and `cleaners.clean(..., format="text")` on them;
+- when the registry has `classify_paragraphs`, the text pipeline with it inserted before `dedupe_captions`.
+
+The metric is `bench.metric` (4-token shingles, per-page scores averaged over the corpus).
+Speed is wall time of each system's loop over the pages, inputs already in memory, after
+one warm-up page (imports; for our pipeline also one text-mode clean, which loads the language
+profiles and phrase matchers); documents per second = pages / seconds. On a shared machine the
+speed figures are noisy: compare the ratio of two systems from the same run.
+
+Writes `bench/results/quality.json` and `quality.md` (`--results DIR`), optionally every
+predicted text (`--outputs DIR`), and lists the pages where we lose most F1 against the
+reference (`--worst N`). When `--data` is missing it says so and exits 0, so CI does not break.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import platform
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench.metric import PageScore, score_corpus, score_page
+
+DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
+CLASSIFIER = "classify_paragraphs"
+HTML_OURS, HTML_REFERENCE = "boilerstrip html", "trafilatura defaults"
+TEXT_OURS, TEXT_REFERENCE = "boilerstrip text on text-recall", "text-recall as is"
+VERSIONED = ("trafilatura", "ftfy", "langdetect", "boilerstrip")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    url: str
+    truth: str
+    html: bytes  # already gunzipped
+    recall: bytes  # text-recall/<id>.txt
+    fulltext: bytes  # text-fulltext/<id>.txt
+
+
+@dataclass(frozen=True, slots=True)
+class System:
+    name: str
+    run: Callable[[Page], str]
+    warm_up: Callable[[Page], object] | None = None  # one-time costs `run` on one page may not reach
+
+    @property
+    def slug(self) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+@dataclass(slots=True)
+class Result:
+    system: str
+    predictions: dict[str, str]
+    scores: dict[str, PageScore]
+    seconds: float
+    cpu_seconds: float  # this process only: steadier than wall time when the machine is shared
+    errors: dict[str, str]
+
+    def row(self) -> dict:
+        corpus = score_corpus(self.scores.values())
+        pages = len(self.scores)
+        return {
+            "system": self.system,
+            "precision": corpus.precision,
+            "recall": corpus.recall,
+            "f1": corpus.f1,
+            "docs_per_second": pages / self.seconds if self.seconds > 0 else None,
+            "seconds": self.seconds,
+            "cpu_seconds": self.cpu_seconds,
+            "pages": pages,
+            "errors": len(self.errors),
+        }
+
+
+# ---------------------------------------------------------------- data
+
+
+def has_data(data: Path) -> bool:
+    return (data / "ground-truth.json").is_file()
+
+
+def load_pages(data: Path, limit: int | None = None) -> list[Page]:
+    """Every page of the ground truth (sorted ids, the first `limit`), inputs read into memory."""
+    truth = json.loads((data / "ground-truth.json").read_text(encoding="utf-8"))
+    ids = sorted(truth)[:limit] if limit is not None else sorted(truth)
+    return [
+        Page(
+            id=page_id,
+            url=truth[page_id].get("url", ""),
+            truth=truth[page_id].get("articleBody") or "",
+            html=gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes()),
+            recall=(data / "text-recall" / f"{page_id}.txt").read_bytes(),
+            fulltext=(data / "text-fulltext" / f"{page_id}.txt").read_bytes(),
+        )
+        for page_id in ids
+    ]
+
+
+# ---------------------------------------------------------------- systems
+
+
+def _as_is(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _trafilatura(**options) -> Callable[[Page], str]:
+    import trafilatura
+
+    return lambda page: trafilatura.extract(page.html, **options) or ""
+
+
+def _boilerstrip(field: str, fmt: str, config=None) -> Callable[[Page], str]:
+    import cleaners
+
+    return lambda page: cleaners.clean(getattr(page, field), format=fmt, config=config).text
+
+
+def _warm_boilerstrip(config=None) -> Callable[[Page], object]:
+    """Text mode always runs language detection: loads the langdetect profiles and compiles the
+    all-language phrase matcher (~2 s), which an HTML page declaring its language skips."""
+    import cleaners
+
+    return lambda page: cleaners.clean(page.fulltext, format="text", config=config)
+
+
+def classifier_config():
+    """The default order with `classify_paragraphs` just before `dedupe_captions`; None if not registered."""
+    import cleaners
+    from cleaners.config import DEFAULT_ORDER
+
+    if CLASSIFIER not in cleaners.REGISTRY:
+        return None
+    order = list(DEFAULT_ORDER)
+    order.insert(order.index("dedupe_captions"), CLASSIFIER)
+    return cleaners.Config(order=tuple(order))
+
+
+def all_systems() -> list[System]:
+    systems = [
+        System(HTML_OURS, _boilerstrip("html", "html"), _warm_boilerstrip()),
+        System(HTML_REFERENCE, _trafilatura()),
+        System("trafilatura favor_precision", _trafilatura(favor_precision=True)),
+        System(TEXT_REFERENCE, lambda page: _as_is(page.recall)),
+        System(TEXT_OURS, _boilerstrip("recall", "text"), _warm_boilerstrip()),
+        System("text-fulltext as is", lambda page: _as_is(page.fulltext)),
+        System("boilerstrip text on text-fulltext", _boilerstrip("fulltext", "text"), _warm_boilerstrip()),
+    ]
+    config = classifier_config()
+    if config is not None:
+        systems += [
+            System(
+                "boilerstrip text+classifier on text-fulltext",
+                _boilerstrip("fulltext", "text", config),
+                _warm_boilerstrip(config),
+            ),
+            System(
+                "boilerstrip text+classifier on text-recall",
+                _boilerstrip("recall", "text", config),
+                _warm_boilerstrip(config),
+            ),
+        ]
+    return systems
+
+
+def select(systems: list[System], only: Sequence[str] | None) -> list[System]:
+    if not only:
+        return systems
+    return [s for s in systems if any(part.lower() in s.name.lower() for part in only)]
+
+
+# ---------------------------------------------------------------- running
+
+
+def run_system(system: System, pages: list[Page]) -> Result:
+    """Warm up on one page, then time the loop over all pages; a page that fails counts as empty output."""
+    if pages:
+        with contextlib.suppress(Exception):  # the timed loop records a failure
+            system.run(pages[0])
+        if system.warm_up is not None:
+            system.warm_up(pages[0])
+    predictions: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    start, cpu_start = time.perf_counter(), time.process_time()
+    for page in pages:
+        try:
+            predictions[page.id] = system.run(page)
+        except Exception as err:
+            predictions[page.id] = ""
+            errors[page.id] = f"{type(err).__name__}: {err}"
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+    scores = {page.id: score_page(predictions[page.id], page.truth) for page in pages}
+    return Result(system.name, predictions, scores, seconds, cpu_seconds, errors)
+
+
+def page_f1(score: PageScore) -> float:
+    """Per-page F1, an undefined precision counted as 0."""
+    precision, recall = score.precision or 0.0, score.recall or 0.0
+    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def worst_pages(ours: Result, reference: Result, pages: list[Page], n: int) -> list[dict]:
+    """The `n` pages where `ours` loses most F1 against `reference` (only pages where it loses)."""
+    rows = []
+    for page in pages:
+        mine, theirs = ours.scores[page.id], reference.scores[page.id]
+        loss = page_f1(theirs) - page_f1(mine)
+        if loss > 0:
+            rows.append(
+                {
+                    "id": page.id,
+                    "url": page.url,
+                    "loss": loss,
+                    "ours": {"precision": mine.precision, "recall": mine.recall, "f1": page_f1(mine)},
+                    "reference": {"precision": theirs.precision, "recall": theirs.recall, "f1": page_f1(theirs)},
+                }
+            )
+    rows.sort(key=lambda row: (-row["loss"], row["id"]))
+    return rows[:n]
+
+
+def time_ratio(results: dict[str, Result], clock: str = "seconds") -> float | None:
+    """boilerstrip html time / trafilatura defaults time (target: at most 1.2)."""
+    if HTML_OURS not in results or HTML_REFERENCE not in results:
+        return None
+    ours, reference = getattr(results[HTML_OURS], clock), getattr(results[HTML_REFERENCE], clock)
+    return ours / reference if reference > 0 else None
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def write_outputs(results: dict[str, Result], systems: list[System], outputs: Path) -> None:
+    for system in systems:
+        folder = outputs / system.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        for page_id, text in results[system.name].predictions.items():
+            (folder / f"{page_id}.txt").write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------- reporting
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table_lines(rows: list[dict]) -> list[str]:
+    width = max([len("system"), *(len(row["system"]) for row in rows)])
+    lines = [f"{'system':<{width}}  precision  recall     F1     docs/s  pages"]
+    for row in rows:
+        lines.append(
+            f"{row['system']:<{width}}  {_num(row['precision']):>9}  {_num(row['recall']):>6}  {_num(row['f1']):>5}"
+            f"  {_num(row['docs_per_second'], 1):>9}  {row['pages']:>5}"
+        )
+    return lines
+
+
+def worst_lines(title: str, rows: list[dict]) -> list[str]:
+    lines = [f"{title}: {len(rows)} pages where we lose F1, worst first (ours P/R/F1 | reference P/R/F1)"]
+    for row in rows:
+        mine, theirs = row["ours"], row["reference"]
+        lines.append(
+            f"  -{row['loss']:.3f}  {row['id'][:12]}  "
+            f"{_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} | "
+            f"{_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])}  {row['url']}"
+        )
+    return lines
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "# Quality benchmark (scrapinghub article extraction)",
+        "",
+        f"{report['date']}, Python {report['python']}, {report['pages']} pages from `{report['data']}`; "
+        + ", ".join(f"{name} {version}" for name, version in report["versions"].items())
+        + ".",
+        "",
+        "| system | precision | recall | F1 | docs/s | pages |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["systems"]:
+        lines.append(
+            f"| {row['system']} | {_num(row['precision'])} | {_num(row['recall'])} | {_num(row['f1'])} "
+            f"| {_num(row['docs_per_second'], 1)} | {row['pages']} |"
+        )
+    if report["html_time_ratio"] is not None:
+        lines += [
+            "",
+            f"Time ratio {HTML_OURS} / {HTML_REFERENCE}: {report['html_time_ratio']:.2f}x wall time"
+            f" ({_num(report['html_cpu_time_ratio'], 2)}x CPU time; target <= 1.2x).",
+        ]
+    for title, rows in report["worst"].items():
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| loss | page | url | ours P/R/F1 | reference P/R/F1 |",
+            "|---:|---|---|---|---|",
+        ]
+        for row in rows:
+            mine, theirs = row["ours"], row["reference"]
+            lines.append(
+                f"| {row['loss']:.3f} | {row['id'][:12]} | {row['url']} "
+                f"| {_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} "
+                f"| {_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def build_report(data: Path, pages: list[Page], results: dict[str, Result], worst: int) -> dict:
+    comparisons = {}
+    for ours, reference in ((HTML_OURS, HTML_REFERENCE), (TEXT_OURS, TEXT_REFERENCE)):
+        if ours in results and reference in results:
+            comparisons[f"{ours} vs {reference}"] = worst_pages(results[ours], results[reference], pages, worst)
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "python": platform.python_version(),
+        "versions": versions(),
+        "data": str(data),
+        "pages": len(pages),
+        "systems": [result.row() for result in results.values()],
+        "html_time_ratio": time_ratio(results),
+        "html_cpu_time_ratio": time_ratio(results, "cpu_seconds"),
+        "worst": comparisons,
+        "errors": {name: result.errors for name, result in results.items() if result.errors},
+    }
+
+
+def write_report(report: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "quality.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "quality.md").write_text(markdown(report), encoding="utf-8")
+
+
+def print_report(report: dict) -> None:
+    print("\n".join(table_lines(report["systems"])))
+    if report["html_time_ratio"] is not None:
+        print(
+            f"\ntime {HTML_OURS} / {HTML_REFERENCE}: {report['html_time_ratio']:.2f}x wall"
+            f" ({_num(report['html_cpu_time_ratio'], 2)}x CPU; target <= 1.2x)"
+        )
+    for title, rows in report["worst"].items():
+        print()
+        print("\n".join(worst_lines(title, rows)))
+    for name, errors in report["errors"].items():
+        example = next(iter(errors.values()))
+        print(f"\nwarning: {name} failed on {len(errors)} pages (scored as empty output), e.g. {example}")
+
+
+# ---------------------------------------------------------------- command line
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True, help="the scrapinghub folder (ground-truth.json, html/...)")
+    parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where quality.json and .md go")
+    parser.add_argument("--only", nargs="+", metavar="SYSTEM", help="run only systems whose name contains one of these")
+    parser.add_argument("--outputs", type=Path, help="write each system's text as DIR/<system>/<id>.txt")
+    parser.add_argument("--worst", type=int, default=10, help="pages listed where we lose most F1 (default 10)")
+    parser.add_argument("--limit", type=int, help="score only the first N pages (sorted ids)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not has_data(args.data):
+        print(f"benchmark data missing: {args.data} has no ground-truth.json; skipping the quality benchmark")
+        return 0
+    pages = load_pages(args.data, args.limit)
+    systems = select(all_systems(), args.only)
+    if not systems:
+        print(f"no system matches {args.only}; known: {', '.join(s.name for s in all_systems())}")
+        return 2
+    results: dict[str, Result] = {}
+    for system in systems:
+        print(f"{system.name}: {len(pages)} pages ...", file=sys.stderr, flush=True)
+        results[system.name] = run_system(system, pages)
+    report = build_report(args.data, pages, results, args.worst)
+    print_report(report)
+    write_report(report, args.results)
+    if args.outputs:
+        write_outputs(results, systems, args.outputs)
+    print(f"\nwrote {args.results / 'quality.json'} and quality.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
