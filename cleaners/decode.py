@@ -39,6 +39,37 @@ LEGACY_DENSITY = 0.3
 text in cp1252 rarely passes 10%; Cyrillic or Greek single-byte text is mostly high)."""
 
 
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"),
+    (b"%PDF-", "PDF document"),
+    (b"PK\x03\x04", "ZIP archive (or an office document)"),
+    (b"\x1f\x8b", "gzip data without a .gz name"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF87a", "GIF image"),
+    (b"GIF89a", "GIF image"),
+    (b"RIFF", "RIFF media (WebP, WAV, AVI)"),
+    (b"\x00\x00\x01\x00", "icon"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
+    (b"\x7fELF", "executable"),
+)
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+def sniff_binary(raw: bytes) -> str | None:
+    """What a file is when it is not text: its magic number, or too many control bytes
+    for any text (UTF-16 excepted: half its bytes are zeros)."""
+    for magic, kind in _MAGIC:
+        if raw.startswith(magic):
+            return kind
+    head = raw[:4096]
+    if not head or any(head.startswith(bom) for bom, _ in _BOMS) or _utf16_without_bom(raw):
+        return None
+    controls = len(_CONTROL_BYTES.findall(head))
+    if controls > 0.05 * len(head):
+        return f"binary data ({controls / len(head):.0%} control bytes)"
+    return None
+
+
 @dataclass(slots=True)
 class Decoded:
     text: str

@@ -111,8 +111,14 @@ def _body(lines: list[str]) -> list[str]:
     return out
 
 
+def _printable(name: str) -> str:
+    """A file name on one line: a newline in a name must not end the diff header."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in name)
+
+
 def render(cleaned: Cleaned, old_name: str, new_name: str) -> str:
     """The whole diff log as text (empty diff body when nothing changed)."""
+    old_name, new_name = _printable(old_name), _printable(new_name)
     traced = trace(cleaned)
     header = [f"# boilerstrip diff log: {old_name} -> {new_name}\n"]
     meta = cleaned.meta

@@ -22,9 +22,16 @@ CHUNK = 1 << 20
 class Item:
     """One input file: its path relative to the raw folder, and where its outputs go."""
 
-    source: str  # POSIX path relative to the raw folder
-    output: str  # POSIX path of the .txt relative to the output folder
+    source: str  # POSIX path relative to the raw folder (undecodable name bytes as surrogates)
+    output: str  # POSIX path of the .txt relative to the output folder; always valid UTF-8
     format: str  # text | html | auto (from the suffix; "auto" when the suffix says nothing)
+    problem: str | None = None  # why it is refused before reading (a symbolic link, ...)
+
+
+def display(name: str) -> str:
+    """A file name as people and JSON can read it: bytes that are not UTF-8 shown as
+    \\xNN (the name on disk stays as it is)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def output_for(source: str) -> str:
@@ -52,8 +59,9 @@ def accepted(name: str) -> bool:
 def discover(root: Path) -> Iterator[Item]:
     """Every accepted file under `root`, depth first, names sorted within a folder.
 
-    Symbolic links are not followed: a link could lead out of the input folder or
-    into a loop. Hidden files and folders (".git", editor swap files) are skipped.
+    Symbolic links are not followed (a link could lead out of the input folder or into
+    a loop) but reported, as are folders that cannot be listed. Hidden files and
+    folders (".git", editor swap files) are skipped.
     """
     stack = [root]
     while stack:
@@ -61,17 +69,22 @@ def discover(root: Path) -> Iterator[Item]:
         try:
             with os.scandir(folder) as entries:
                 names = sorted(entries, key=lambda e: e.name)
-        except OSError:
+        except OSError as err:
+            rel = folder.relative_to(root).as_posix()
+            yield Item(rel, rel, "auto", problem=f"cannot list folder: {err.strerror or err}")
             continue
         subfolders = []
         for entry in names:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            rel = Path(entry.path).relative_to(root).as_posix()
+            if entry.is_symlink():
+                if entry.is_dir() or accepted(entry.name):
+                    yield Item(rel, output_for(display(rel)), format_for(rel), problem="symbolic link: not followed")
+            elif entry.is_dir(follow_symlinks=False):
                 subfolders.append(Path(entry.path))
             elif entry.is_file(follow_symlinks=False) and accepted(entry.name):
-                rel = Path(entry.path).relative_to(root).as_posix()
-                yield Item(rel, output_for(rel), format_for(rel))
+                yield Item(rel, output_for(display(rel)), format_for(rel))
         stack.extend(reversed(subfolders))
 
 
@@ -107,10 +120,42 @@ def read_input(path: Path, limit: int) -> bytes:
         return bytes(out)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+TMP_DIR = ".boilerstrip-tmp"
+"""Temporary files live here, inside the output folder (so the final rename is atomic,
+on one filesystem) but never beside the outputs: a run killed mid-write leaves no
+stray file among them, and the next run empties this folder first."""
+
+
+def reset_tmp(out_dir: Path) -> Path:
+    tmp = out_dir / TMP_DIR
+    if tmp.is_dir() and not tmp.is_symlink():
+        for leftover in tmp.iterdir():
+            leftover.unlink(missing_ok=True)
+    tmp.mkdir(parents=True, exist_ok=True)
+    return tmp
+
+
+class OutsideOutput(ValueError):
+    """A path that would land outside the output folder (a symlink inside it, ...)."""
+
+
+def contained(out_dir: Path, path: Path) -> Path:
+    """`path`, after checking that writing it cannot leave `out_dir`: its folder,
+    symlinks resolved, must be the output folder or inside it."""
+    root = out_dir.resolve()
+    folder = path.parent.resolve()
+    if folder != root and root not in folder.parents:
+        raise OutsideOutput(f"{display(str(path))} would be written outside {out_dir}")
+    if path.is_symlink():
+        raise OutsideOutput(f"{display(str(path))} is a symbolic link; not overwritten")
+    return path
+
+
+def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
+    """Write to a temporary file, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    where = tmp_dir if tmp_dir is not None else path.parent
+    fd, tmp = tempfile.mkstemp(dir=where, prefix=".part.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -15,8 +15,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from .files import Item, discover, write_atomic
-from .manifest import SETTINGS, Journal, Summary, load_previous
+from .files import Item, discover, display, reset_tmp, write_atomic
+from .manifest import SETTINGS, Journal, Previous, Summary
 from .settings import load_settings
 from .work import STATUS_FAILED, Job, Task, failure, run_batch
 
@@ -51,7 +51,7 @@ def clean_batch(job: Job, tasks: list[Task]) -> list[dict]:
     return records
 
 
-def _batches(raw: Path, out: Path, previous: dict[str, dict], size: int) -> Iterator[tuple[list[Task], list[dict]]]:
+def _batches(raw: Path, out: Path, previous: Previous | None, size: int) -> Iterator[tuple[list[Task], list[dict]]]:
     """Batches of work, and the collision failures found while filling them."""
     seen: dict[str, str] = {}
     batch: list[Task] = []
@@ -59,10 +59,10 @@ def _batches(raw: Path, out: Path, previous: dict[str, dict], size: int) -> Iter
     for item in discover(raw):
         first = seen.get(item.output)
         if first is not None:
-            refused.append(failure(item, f"output {item.output} would overwrite the output of {first}"))
+            refused.append(failure(item, f"output {item.output} would overwrite the output of {display(first)}"))
             continue
         seen[item.output] = item.source
-        batch.append(Task(item, previous.get(item.source)))
+        batch.append(Task(item, previous.get(display(item.source)) if previous is not None else None))
         if len(batch) >= size:
             yield batch, refused
             batch, refused = [], []
@@ -104,8 +104,9 @@ def clean_corpus(
         max_input_bytes=settings.run.max_input_bytes,
         force=force,
     )
-    previous = {} if force else load_previous(out)
-    write_atomic(out / SETTINGS, settings.to_toml().encode("utf-8"))
+    previous = None if force else Previous(out)
+    tmp = reset_tmp(out)
+    write_atomic(out / SETTINGS, settings.to_toml().encode("utf-8"), tmp)
     journal = Journal(out)
     summary = Summary()
     for tasks, refused in _batches(raw, out, previous, settings.run.batch_size):
@@ -122,7 +123,7 @@ def clean_corpus(
         for hook in progress_hooks:
             hook(summary.files, dict(summary.status))
     journal.finish()
-    text = summary.write(out, str(raw), time.monotonic() - started)
+    text = summary.write(out, str(raw), time.monotonic() - started, tmp)
     create_markdown_artifact(key="boilerstrip-run-summary", markdown=text, description=f"boilerstrip {raw} -> {out}")
     create_table_artifact(key="boilerstrip-edits-per-cleaner", table=summary.table() or [{"cleaner": "-", "edits": 0}])
     logger.info("%d files: %s", summary.files, dict(summary.status))

@@ -2,8 +2,9 @@
 
 While a run goes, each finished batch is appended to `manifest.journal.jsonl`;
 at the end the journal becomes the new manifest in one atomic rename. A run that
-is killed leaves the journal behind, and the next run reads it as well as the old
-manifest, so finished work is not redone.
+is killed leaves the journal behind; the next run moves it to
+`manifest.resumed.jsonl` and reads it as well as the old manifest, so finished
+work is not redone (and is reported as done by this run).
 """
 
 from __future__ import annotations
@@ -19,30 +20,70 @@ from .work import STATUS_CLEANED, STATUS_FAILED, STATUS_SKIPPED, record_line
 
 MANIFEST = "manifest.jsonl"
 JOURNAL = "manifest.journal.jsonl"
+RESUMED = "manifest.resumed.jsonl"
 SUMMARY = "run-summary.md"
 SETTINGS = "effective-config.toml"
 
 
-def load_previous(out_dir: Path) -> dict[str, dict]:
-    """source -> last known record, from the manifest and then any unfinished journal."""
-    known: dict[str, dict] = {}
-    for name in (MANIFEST, JOURNAL):
-        path = out_dir / name
-        if not path.exists():
-            continue
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError:
-                    continue  # a line cut short by a crash
-                if record.get("status") != STATUS_FAILED:
-                    known[record["source"]] = record
-    return known
+class Previous:
+    """What earlier runs recorded, by source, without holding the records in memory:
+    each source maps to where its line is (file, offset), read back when needed. Lines
+    from a journal are work an interrupted run already did *for this run*: they keep
+    their status, so a resumed run ends with the manifest an uninterrupted one writes."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._where: dict[str, tuple[str, int]] = {}
+        _keep_interrupted_work(out_dir)
+        for name in (MANIFEST, RESUMED):
+            path = out_dir / name
+            if not path.exists():
+                continue
+            with open(path, "rb") as handle:
+                offset = 0
+                for line in handle:
+                    try:
+                        record = json.loads(line)
+                        source, status = record["source"], record.get("status")
+                    except (ValueError, KeyError, TypeError):
+                        source, status = None, None  # a line cut short by a crash
+                    if source is not None and status != STATUS_FAILED:
+                        self._where[source] = (name, offset)
+                    offset += len(line)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def get(self, source: str) -> dict | None:
+        where = self._where.get(source)
+        if where is None:
+            return None
+        name, offset = where
+        with open(self.out_dir / name, "rb") as handle:
+            handle.seek(offset)
+            record = json.loads(handle.readline())
+        record["_resumed"] = name == RESUMED
+        return record
+
+
+def _keep_interrupted_work(out_dir: Path) -> None:
+    """Append a killed run's journal to the resumed records (streaming), then drop it:
+    the new run's journal starts empty."""
+    journal = out_dir / JOURNAL
+    if not journal.exists():
+        return
+    with open(journal, "rb") as source, open(out_dir / RESUMED, "ab") as target:
+        for line in source:
+            if line.endswith(b"\n"):  # a line cut short by the kill is not kept
+                target.write(line)
+        target.flush()
+        os.fsync(target.fileno())
+    journal.unlink()
 
 
 class Journal:
     def __init__(self, out_dir: Path) -> None:
+        """Start a journal; call after `Previous` has read the last one."""
         self.out_dir = out_dir
         self.path = out_dir / JOURNAL
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -57,6 +98,7 @@ class Journal:
         self.handle.close()
         manifest = self.out_dir / MANIFEST
         os.replace(self.path, manifest)
+        (self.out_dir / RESUMED).unlink(missing_ok=True)
         return manifest
 
 
@@ -127,9 +169,9 @@ class Summary:
             lines += [f"| `{_cell(src)}` | {_cell(why)} |" for src, why in self.flagged]
         return "\n".join(lines) + "\n"
 
-    def write(self, out_dir: Path, raw_dir: str, seconds: float) -> str:
+    def write(self, out_dir: Path, raw_dir: str, seconds: float, tmp_dir: Path | None = None) -> str:
         text = self.markdown(raw_dir, str(out_dir), seconds)
-        write_atomic(out_dir / SUMMARY, text.encode("utf-8"))
+        write_atomic(out_dir / SUMMARY, text.encode("utf-8"), tmp_dir)
         return text
 
 

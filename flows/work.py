@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cleaners import Config, clean
+from cleaners.decode import sniff_binary
 from cleaners.difflog import render
 
-from .files import Item, read_input, write_atomic
+from .files import TMP_DIR, Item, OutsideOutput, contained, display, read_input, write_atomic
 
 STATUS_CLEANED = "cleaned"
 STATUS_SKIPPED = "skipped-unchanged"
@@ -61,35 +62,68 @@ def _unchanged(job: Job, task: Task, digest: str) -> bool:
     return out.is_file() and (not job.write_diff or out.with_suffix(".diff").is_file())
 
 
+def names(item: Item) -> dict:
+    """How a record names its file: readable, and exact when the name is not UTF-8."""
+    shown = {"source": display(item.source)}
+    if shown["source"] != item.source:
+        shown["source_bytes"] = item.source.encode("utf-8", "surrogateescape").hex()
+    return shown
+
+
 def failure(item: Item, message: str, **extra) -> dict:
-    return {"source": item.source, "output": None, "status": STATUS_FAILED, "error": message, **extra}
+    return {**names(item), "output": None, "status": STATUS_FAILED, "error": message, **extra}
+
+
+def _refusal(raw: bytes) -> str | None:
+    """Why a file's bytes are not worth cleaning, in words a person understands."""
+    if not raw:
+        return "empty file"
+    if not raw.strip():
+        return "file holds only whitespace"
+    kind = sniff_binary(raw)
+    return f"not text or HTML: {kind}" if kind else None
 
 
 def run_one(job: Job, task: Task) -> dict:
     item = task.item
+    if item.problem:
+        return failure(item, item.problem)
     raw_path = Path(job.raw_dir) / item.source
     try:
         raw = read_input(raw_path, job.max_input_bytes)
     except (OSError, ValueError, EOFError) as err:
-        return failure(item, f"cannot read: {err}")
+        return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
     digest = hashlib.sha256(raw).hexdigest()
+    refused = _refusal(raw)
+    if refused:
+        return failure(item, refused, sha256=digest)
     if _unchanged(job, task, digest):
-        return {**task.previous, "status": STATUS_SKIPPED}
+        previous = dict(task.previous)
+        resumed = previous.pop("_resumed", False)  # done by an interrupted run: as if now
+        return previous if resumed else {**previous, "status": STATUS_SKIPPED}
     try:
-        result = clean(raw, config=job.config, source=item.source, format=_fmt(job, item))
+        result = clean(raw, config=job.config, source=display(item.source), format=_fmt(job, item))
     except Exception as err:  # one bad file must not stop the run: record it
         return failure(item, f"cleaning failed: {type(err).__name__}: {err}", sha256=digest)
-    out = Path(job.out_dir) / item.output
-    text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
-    write_atomic(out, text.encode("utf-8"))
-    if job.write_diff:
-        log = render(result, f"raw/{item.source}", f"clean/{item.output}")
-        write_atomic(out.with_suffix(".diff"), log.encode("utf-8", "surrogateescape"))
     meta = result.meta
+    if meta.format == "html" and not result.text.strip():
+        return failure(item, "no article text found in the page (the extractor returned nothing)", sha256=digest)
+    out_dir = Path(job.out_dir)
+    try:
+        out = contained(out_dir, out_dir / item.output)
+        diff = contained(out_dir, out.with_suffix(".diff"))
+    except OutsideOutput as err:
+        return failure(item, str(err), sha256=digest)
+    tmp = out_dir / TMP_DIR
+    text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
+    write_atomic(out, text.encode("utf-8"), tmp)
+    if job.write_diff:
+        log = render(result, f"raw/{display(item.source)}", f"clean/{item.output}")
+        write_atomic(diff, log.encode("utf-8", "surrogateescape"), tmp)
     return {
-        "source": item.source,
+        **names(item),
         "output": item.output,
-        "diff": str(Path(item.output).with_suffix(".diff").as_posix()) if job.write_diff else None,
+        "diff": Path(item.output).with_suffix(".diff").as_posix() if job.write_diff else None,
         "sha256": digest,
         "bytes": len(raw),
         "format": meta.format,

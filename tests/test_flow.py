@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from flows.files import discover, output_for, read_input, write_atomic
-from flows.manifest import JOURNAL, MANIFEST, SETTINGS, SUMMARY
+from flows.manifest import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
 from golden import ROOT
 
 HTML = (
@@ -165,12 +165,16 @@ def test_flow_refuses_output_inside_input(prefect_server, corpus: Path) -> None:
 def test_resume_after_a_crash_uses_the_journal(prefect_server, corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "clean"
     run(corpus, out)
+    finished = (out / MANIFEST).read_bytes()
+    mtimes = {p: p.stat().st_mtime_ns for p in out.rglob("*.txt")}
     # A run killed mid-way leaves its journal and no new manifest; the next run must
-    # not redo what the journal says is done.
+    # not redo what the journal says is done, and must end as if never interrupted.
     (out / MANIFEST).rename(out / JOURNAL)
     counts = run(corpus, out)
-    assert counts["skipped-unchanged"] == 7
-    assert not (out / JOURNAL).exists()
+    assert counts["cleaned"] == 7 and counts.get("skipped-unchanged", 0) == 0
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*.txt")} == mtimes  # nothing redone
+    assert (out / MANIFEST).read_bytes() == finished
+    assert not (out / JOURNAL).exists() and not (out / RESUMED).exists()
 
 
 def test_write_atomic_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
