@@ -16,6 +16,7 @@ import ftfy
 from .model import Span
 
 NAME = "fix_encoding/v1"
+MAX_DIFF_CHARS = 20_000
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -74,7 +75,22 @@ def find(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Span]
 def _regions(line: str, fixed: str) -> list[tuple[int, int, int, int]]:
     """Changed regions, widened over adjacent unchanged non-ASCII characters so that
     'Â©' → '©' reads as one repair rather than as a lone deleted 'Â'."""
-    opcodes = SequenceMatcher(None, line, fixed, autojunk=False).get_opcodes()
+    # trim what is equal at both ends first: SequenceMatcher is quadratic, and a repaired
+    # megabyte line must not take minutes; a long changed middle is one region
+    head = 0
+    limit = min(len(line), len(fixed))
+    while head < limit and line[head] == fixed[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and line[-1 - tail] == fixed[-1 - tail]:
+        tail += 1
+    middle_a, middle_b = line[head : len(line) - tail], fixed[head : len(fixed) - tail]
+    if len(middle_a) + len(middle_b) > MAX_DIFF_CHARS:
+        return [(head, len(line) - tail, head, len(fixed) - tail)]
+    opcodes = [
+        (op, a0 + head, a1 + head, b0 + head, b1 + head)
+        for op, a0, a1, b0, b1 in SequenceMatcher(None, middle_a, middle_b, autojunk=False).get_opcodes()
+    ]
     out: list[tuple[int, int, int, int]] = []
     for op, a0, a1, b0, b1 in opcodes:
         if op == "equal":

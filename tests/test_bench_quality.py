@@ -98,3 +98,10 @@ def test_missing_data_exits_cleanly(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert quality.main(["--data", str(tmp_path / "nowhere"), "--results", str(results)]) == 0
     assert "benchmark data missing" in capsys.readouterr().out
     assert not results.exists()
+
+
+def test_fuzz_campaign_runs_and_reports(capsys) -> None:
+    from bench.fuzz import main as fuzz
+
+    assert fuzz(["--cases", "50", "--seed", "3"]) == 0
+    assert "done: 50 cases (seed 3), 0 failing" in capsys.readouterr().out

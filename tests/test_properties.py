@@ -89,6 +89,23 @@ def test_output_lines_come_from_the_input_unless_an_edit_says_so(text: str) -> N
         assert " ".join(CONTROLS.sub("", out_line).split()) in source, out_line
 
 
+ARTICLES = [p.read_bytes() for p in sorted((ROOT / "raw").glob("*.txt"))]
+
+
+@PROFILE
+@given(st.integers(0, 10**9))
+def test_mutated_real_articles_keep_every_property(seed: int) -> None:
+    """Real articles with junk inserted, bytes deleted or flipped, lines doubled: the
+    checks of bench/fuzz.py (which runs the same on many more cases)."""
+    import random
+
+    from bench.fuzz import check, mutate
+
+    rng = random.Random(seed)
+    raw = mutate(rng, rng.choice(ARTICLES))
+    assert check(raw) is None
+
+
 @PROFILE
 @given(st.text(max_size=300))
 def test_bytes_and_text_inputs_agree(text: str) -> None:

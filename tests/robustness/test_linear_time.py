@@ -1,0 +1,78 @@
+"""Every pattern we ship runs in time linear in the line: adversarial lines of a
+megabyte and more (long runs of what each pattern repeats) go through the whole
+pipeline under a generous time bound."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from cleaners import clean
+from cleaners.phrases import load_file, shipped_files
+from cleaners.pipeline import PHRASE_CLEANER_NAMES
+
+MEGABYTE = 1_000_000
+BOUND_SECONDS = 20.0  # a backtracking pattern takes hours on these lines, not seconds
+
+
+def shipped_patterns() -> list[str]:
+    return [p for path in shipped_files() for rule in load_file(path, PHRASE_CLEANER_NAMES)[0] for p in rule.patterns]
+
+
+def fragments() -> list[str]:
+    """What patterns repeat: their literal words and punctuation, and the structural
+    characters other cleaners loop over (separators, spaces, controls, mojibake)."""
+    words = set()
+    for pattern in shipped_patterns():
+        words.update(w for w in re.findall(r"[a-zà-ÿ]{3,}", pattern.lower()) if len(w) < 15)
+    picks = sorted(words)[:: max(1, len(words) // 40)]
+    return [
+        *(w + " " for w in picks),
+        " ",
+        "\u00a0",
+        "\t",
+        "·",
+        " | ",
+        "#a ",
+        "{mosads",
+        "<ads",
+        "[ad",
+        "Tags A ",
+        "© ",
+        "Ã©",
+        "â€™",
+        "\r",
+        "\n\n\n",
+        "a" * 7 + ":",
+        "- ",
+        "“",
+        "…",
+        ".",
+        "↴",
+        "\x00",
+    ]
+
+
+@pytest.mark.parametrize("fragment", fragments())
+def test_adversarial_megabyte_line_is_linear(fragment: str) -> None:
+    line = (fragment * (MEGABYTE // len(fragment) + 1))[:MEGABYTE] + "!"
+    started = time.monotonic()
+    result = clean(line)
+    seconds = time.monotonic() - started
+    assert seconds < BOUND_SECONDS, f"{fragment!r}: {seconds:.1f} s"
+    assert isinstance(result.text, str)
+
+
+def test_the_patterns_of_adversarial_lines_scale_linearly() -> None:
+    """Ten times the line, about ten times the time (not a hundred)."""
+
+    def cost(n: int) -> float:
+        text = ("comment reply share " * n)[: 20 * n]
+        started = time.perf_counter()
+        clean(text)
+        return time.perf_counter() - started
+
+    small, large = min(cost(20_000) for _ in range(2)), min(cost(200_000) for _ in range(2))
+    assert large < 30 * max(small, 0.01)
