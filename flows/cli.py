@@ -1,4 +1,4 @@
-"""The `boilerstrip` command: clean, show, serve, deploy, server.
+"""The `boilerstrip` command: clean, report, show, serve, deploy, server.
 
 Prefect is imported only inside the commands that need it, after the environment
 is set (analytics off, a reachable server reused), so `--help` is instant and no
@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(clean)
     clean.add_argument("--force", action="store_true", help="redo every file, even unchanged ones")
     clean.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
+
+    report = commands.add_parser("report", help="write OUT/report.html: a run's outputs to read in a browser")
+    report.add_argument("out", type=Path, help="output folder of a run (the one holding manifest.jsonl)")
 
     show = commands.add_parser("show", help="print a diff log (colours on a terminal)")
     show.add_argument("path", type=Path, help="a .diff file, or a source file cleaned into --out")
@@ -146,6 +149,7 @@ def cmd_clean(args: argparse.Namespace) -> int:
 
     progress = Progress(count_inputs(args.raw))
     progress_hooks.append(progress)
+    started = time.time()
     try:
         # No worker watches this run for crashes, so its heartbeat thread only costs
         # time (about 1 s per run joining it).
@@ -162,6 +166,9 @@ def cmd_clean(args: argparse.Namespace) -> int:
         progress_hooks.remove(progress)
         progress.close()
     sys.stdout.write((args.out / "run-summary.md").read_text(encoding="utf-8"))
+    report = args.out / "report.html"
+    if report.is_file() and report.stat().st_mtime >= started:
+        print(f"boilerstrip: run report: {report.resolve().as_uri()}", file=sys.stderr)
     failed = counts.get("failed", 0)
     if failed:
         print(f"boilerstrip: {failed} file(s) failed; see {args.out / 'manifest.jsonl'}", file=sys.stderr)
@@ -189,6 +196,19 @@ def _find_diff(path: Path, out: Path) -> Path:
     if best is None:
         _usage_error(f"{path} is not in {manifest}")
     return out / best["diff"]
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """No Prefect needed: the report is made from the files a run left in OUT."""
+    from .report import ReportError, write_report
+
+    try:
+        path = write_report(args.out)
+    except ReportError as err:
+        print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -267,9 +287,14 @@ def cmd_server(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"clean": cmd_clean, "show": cmd_show, "serve": cmd_serve, "deploy": cmd_deploy, "server": cmd_server}[
-        args.command
-    ]
+    handler = {
+        "clean": cmd_clean,
+        "report": cmd_report,
+        "show": cmd_show,
+        "serve": cmd_serve,
+        "deploy": cmd_deploy,
+        "server": cmd_server,
+    }[args.command]
     return handler(args)
 
 

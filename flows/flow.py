@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 
 from .files import Item, discover, display, reset_tmp, write_atomic
 from .manifest import SETTINGS, Journal, Previous, Summary
+from .report import report_section
 from .settings import load_settings
 from .work import STATUS_FAILED, Job, Task, failure, run_batch
 
@@ -124,6 +125,8 @@ def clean_corpus(
             hook(summary.files, dict(summary.status))
     journal.finish()
     text = summary.write(out, str(raw), time.monotonic() - started, tmp)
+    if settings.run.report:
+        text += report_section(out, logger)
     create_markdown_artifact(key="boilerstrip-run-summary", markdown=text, description=f"boilerstrip {raw} -> {out}")
     create_table_artifact(key="boilerstrip-edits-per-cleaner", table=summary.table() or [{"cleaner": "-", "edits": 0}])
     logger.info("%d files: %s", summary.files, dict(summary.status))

@@ -7,6 +7,7 @@ next to the outputs so a run can be reproduced and audited.
     format = "auto"           # auto | text | html
     write_diff = true         # write a .diff log beside each .txt
     max_input_mb = 200        # refuse larger files (and .gz expanding beyond it)
+    report = true             # write OUT/report.html (and OUT/report/) at the end of each run
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class RunSettings:
     format: str = "auto"
     write_diff: bool = True
     max_input_mb: int = 200
+    report: bool = True
 
     @property
     def max_input_bytes(self) -> int:
@@ -71,8 +73,9 @@ def _validate_run(table: dict, where: str) -> RunSettings:
             raise ConfigError(f"{where} [run]: {key} must be a positive integer, not {value!r}")
     if table.get("format", "auto") not in FORMATS:
         raise ConfigError(f"{where} [run]: format must be one of {', '.join(FORMATS)}, not {table['format']!r}")
-    if not isinstance(table.get("write_diff", True), bool):
-        raise ConfigError(f"{where} [run]: write_diff must be true or false")
+    for key in ("write_diff", "report"):
+        if not isinstance(table.get(key, True), bool):
+            raise ConfigError(f"{where} [run]: {key} must be true or false")
     return RunSettings(**table)
 
 

@@ -1,0 +1,410 @@
+"""The run report without a browser: reading diff logs back, marking changes, escaping,
+the counts and the table's data, splitting into pages, the `[run] report` switch,
+`boilerstrip report`, and the flow writing and linking the report."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaners import Config, ConfigError, clean
+from cleaners.difflog import render
+from flows.files import discover, reset_tmp
+from flows.report import (
+    MARKER,
+    PAGE_SIZE,
+    ReportError,
+    esc,
+    label,
+    mark,
+    parse_difflog,
+    reconstruct,
+    render_document,
+    write_report,
+)
+from flows.settings import load_settings
+from flows.work import Job, Task, record_line, run_batch
+from golden import ROOT
+from golden import discover as discover_cases
+
+PWNED = "<script>window.__pwned=1</script>"
+XSS_NAME = "<img src=x onerror=window.__pwned=3>.txt"
+XSS_TEXT = (
+    "Markup in an article about web security\n\n"
+    f"The attacker posted {PWNED} into the comment field, and the page showed <b>bold</b> text "
+    "where none was meant.\n"
+    '{mosads}Researchers said the flaw, which let <img src=x onerror="window.__pwned=2"> run in visitors\' '
+    "browsers, was fixed within a day.\n\n"
+    "Security teams recommend escaping every piece of user text before it reaches a page.\n\nAdvertisement\n"
+)
+FLAGGED_TEXT = (
+    "Council meets on Tuesday.\n\nLeave a Reply\nYour email address will not be published.\n"
+    "You must be logged in to post a comment.\nSubscribe to our newsletter\nFollow us on Twitter\n"
+    "Copyright 2024 Example News. All rights reserved. This material may not be published, broadcast, "
+    "rewritten, or redistributed.\n"
+)
+
+
+def make_corpus(raw: Path) -> Path:
+    """The seeds, an article full of markup under a file name full of markup, one that
+    loses most of its words (flagged), one that cannot be read (failed), in a subfolder."""
+    shutil.copytree(ROOT / "raw", raw)
+    (raw / XSS_NAME).write_text(XSS_TEXT, encoding="utf-8")
+    (raw / "more").mkdir()
+    (raw / "more" / "flagged.txt").write_text(FLAGGED_TEXT, encoding="utf-8")
+    (raw / "more" / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 not gzip at all")
+    return raw
+
+
+def clean_without_prefect(raw: Path, out: Path, write_diff: bool = True) -> list[dict]:
+    """What a run leaves in OUT (outputs, diff logs, manifest), made by the batch code alone."""
+    config = Config()
+    job = Job(str(raw), str(out), config, config.fingerprint(), write_diff=write_diff)
+    out.mkdir(parents=True, exist_ok=True)
+    reset_tmp(out)
+    records = run_batch(job, [Task(item) for item in discover(raw)])
+    (out / "manifest.jsonl").write_text("".join(record_line(r) for r in records), encoding="utf-8")
+    return records
+
+
+def embedded(index: str) -> dict:
+    block = re.search(r'<script type="application/json" id="data">(.*?)</script>', index, re.DOTALL)
+    assert block, "no embedded data"
+    assert "<" not in block[1] and ">" not in block[1]  # nothing in it can end the block
+    return json.loads(block[1])
+
+
+def card(index: str, key: str) -> str:
+    return re.search(rf'id="count-{key}">([^<]*)<', index)[1]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
+    base = tmp_path_factory.mktemp("report")
+    records = clean_without_prefect(make_corpus(base / "raw"), base / "out")
+    write_report(base / "out")
+    return base / "out", records
+
+
+# ---------------------------------------------------------------- reading diff logs back
+
+
+def _roundtrip(result) -> None:
+    log = parse_difflog(render(result, "raw/a.txt", "clean/a.txt"))
+    assert not log.unparsed
+    assert reconstruct(result.text, log.hunks) == result.decoded
+    lines, pieces = mark(result.decoded, log.hunks)
+    label(lines, pieces, log.notes)
+    assert "".join(p.text for row in pieces for p in row if p.kind != "ins") == result.decoded
+    assert "".join(p.text for row in pieces for p in row if p.kind != "del") == result.text
+    for row in pieces:
+        for piece in row:
+            if piece.kind == "del" and piece.text.strip():
+                assert piece.note is not None, f"removed {piece.text!r} has no cleaner"
+
+
+CASES = discover_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_case_rebuilds_its_input_and_labels_every_removal(case) -> None:
+    _roundtrip(clean(case.input.read_bytes(), config=case.config))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Tags Ash Carter",
+                "Advertisement",
+                "{mosads}Text here.",
+                "Leave a Reply",
+                "  ",
+                "\xa0",
+                "Ã©tÃ©",
+                "é",
+                "\r\n",
+                "\n",
+                "\r",
+                "\u2028",
+                "\x0b",
+                "\x00",
+                "Share this:",
+                "Copyright 2024 X. All rights reserved.",
+                "A line of article prose that stays.",
+                "'quoted' \"both\" \\ back",
+            ]
+        ),
+        max_size=30,
+    ).map("".join)
+)
+def test_any_text_rebuilds_from_its_log(text: str) -> None:
+    _roundtrip(clean(text))
+
+
+def test_header_notes_read_back_with_awkward_reasons_and_cut_text() -> None:
+    long = "x" * 100 + "\n"
+    log = parse_difflog(
+        "# boilerstrip diff log: a -> b\n"
+        "# line 3: c/v1 r.one (removal): reason: with colon: 'Comments (12)\\n'\n"
+        f"# lines 4-9: c/v1 r.two (whitespace): two 'quoted' words: {repr(long)[:76]}...'\n"
+        "# line 2: c/v1 r.three (fix): mojibake: 'Ã©' -> 'é'\n"
+        "# line 5: c/v1 r.four (removal): it's: \"it's gone\"\n"
+        "# decode/v1 byte 17: ff undecodable byte\n"
+    )
+    one, two, three, four = log.notes
+    assert (one.first, one.last, one.reason, one.removed) == (3, 3, "reason: with colon", "Comments (12)\n")
+    assert (two.first, two.last, two.kind, two.truncated) == (4, 9, "whitespace", True)
+    assert long.startswith(two.removed) and len(two.removed) > 60
+    assert (three.removed, three.replacement) == ("Ã©", "é")
+    assert (four.reason, four.removed) == ("it's", "it's gone")
+    assert log.byte_fixes == ["decode/v1 byte 17: ff undecodable byte"]
+
+
+def test_a_log_that_does_not_fit_the_text_is_refused() -> None:
+    result = clean((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes())
+    log = parse_difflog(render(result, "a", "b"))
+    with pytest.raises(ReportError):
+        reconstruct(result.text.replace("However", "Moreover"), log.hunks)
+
+
+# ---------------------------------------------------------------- the report of a run
+
+
+def test_counts_match_the_manifest(report) -> None:
+    out, records = report
+    index = (out / "report.html").read_text("utf-8")
+    ok = [r for r in records if r["status"] != "failed"]
+    assert card(index, "documents") == str(len(records)) == "8"
+    assert card(index, "cleaned") == str(sum(r["status"] == "cleaned" for r in records)) == "7"
+    assert card(index, "skipped") == "0"
+    assert card(index, "failed") == "1"
+    assert card(index, "flagged") == str(sum(bool(r.get("needs_review")) for r in ok)) == "1"
+    removed = sum(r["chars_before"] - r["chars_after"] for r in ok)
+    assert card(index, "chars-removed") == f"{removed:,}"
+    assert card(index, "removals") == f"{sum(r['removals'] for r in ok):,}"
+    per_cleaner: dict[str, int] = {}
+    for r in ok:
+        for name, count in r["edits"].items():
+            per_cleaner[name] = per_cleaner.get(name, 0) + count
+    data = embedded(index)
+    for name, count in per_cleaner.items():
+        key = data["cleaners"].index(name)
+        assert re.search(rf'data-cleaner="{key}"[^>]*>{re.escape(name)}</button>.*?</i>{count:,}</span>', index)
+
+
+def test_table_data_filters_and_pages(report) -> None:
+    out, records = report
+    data = embedded((out / "report.html").read_text("utf-8"))
+    col = data["columns"]
+    docs = {d[col["source"]]: d for d in data["docs"]}
+    assert set(docs) == {r["source"] for r in records}
+    mosads = docs["004_b7bbc19097b3fd85.txt"]
+    assert data["cleaners"].index("strip_ad_markers/v1") in mosads[col["cleaners"]]
+    rules = [tuple(r[:2]) for r in data["rules"]]
+    assert rules.index(("strip_ad_markers/v1", "ads.cms_token")) in mosads[col["rules"]]
+    flagged = [s for s, d in docs.items() if d[col["flags"]]]
+    failed = [s for s, d in docs.items() if d[col["status"]] == "failed"]
+    assert flagged == ["more/flagged.txt"] and failed == ["more/broken.txt.gz"]
+    assert docs["more/broken.txt.gz"][col["error"]]
+    assert 0.4 < docs["more/flagged.txt"][col["share"]] <= 1
+    assert data["pageSize"] == PAGE_SIZE
+    for record in records:  # one page per document, failed ones included
+        assert (out / "report" / (record["source"] + ".html")).is_file()
+    assert (out / "report" / MARKER).is_file() and (out / "report/report.css").is_file()
+
+
+def test_document_page_marks_removals_in_place_with_cleaner_and_reason(report) -> None:
+    out, _ = report
+    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
+    assert re.search(r'<del title="strip_ad_markers/v1 ads.cms_token">\{mosads\}</del>However', page)
+    assert "strip_ad_markers/v1 · ads.cms_token: CMS ad placeholder token" in page
+    assert re.search(r'<div class="l gone"[^>]*><del [^>]*>Tags Ash Carter ISIS Russia Syria</del>', page)
+    clean_text = (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
+    assert f'<pre id="clean" class="clean" hidden>{esc(clean_text)}</pre>' in page
+    assert 'id="hide-rm"' in page and 'href="../report.html"' in page and 'href="report.css"' in page
+    nested = (out / "report/more/flagged.txt.html").read_text("utf-8")
+    assert 'href="../../report.html"' in nested and 'href="../report.css"' in nested
+    assert "removed 92% of the words" in nested
+    failed = (out / "report/more/broken.txt.gz.html").read_text("utf-8")
+    assert "No clean text" in failed and "cannot read" in failed
+
+
+def test_markup_in_articles_and_names_is_text(report) -> None:
+    out, _ = report
+    pages = [out / "report.html", *sorted((out / "report").rglob("*.html"))]
+    for path in pages:
+        text = path.read_text("utf-8")
+        assert "<script>window" not in text and "<b>bold" not in text and "<img src=x" not in text, path
+        assert text.count("<script>") == 1  # the page's own, allowed by its hash in the page's policy
+        assert "Content-Security-Policy" in text and "script-src 'sha256-" in text
+    page = (out / "report" / (XSS_NAME + ".html")).read_text("utf-8")
+    assert esc(PWNED) in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    assert f"<title>{esc(XSS_NAME)}</title>" in page
+    data = embedded((out / "report.html").read_text("utf-8"))
+    assert XSS_NAME in [d[0] for d in data["docs"]]  # JSON.parse gives it back; the table sets it as text
+
+
+def test_page_names_are_quoted_in_links_and_odd_names_get_safe_ones(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    (raw / "a#b").mkdir(parents=True)
+    (raw / "a#b" / "100% sure?.txt").write_text("A short article about certainty and doubt in science.\n")
+    (raw / ("n" * 248 + ".txt")).write_text("Another article with a very long file name indeed.\n")
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
+    write_report(out)
+    data = embedded((out / "report.html").read_text("utf-8"))
+    col = data["columns"]
+    href = {d[col["source"]]: d[col["href"]] for d in data["docs"]}
+    assert href["a#b/100% sure?.txt"] == 0  # the default: report/ + each part URI-encoded + .html
+    assert (out / "report/a#b/100% sure?.txt.html").is_file()
+    long = href["n" * 248 + ".txt"]
+    assert long.startswith("report/_/") and (out / long).is_file()
+    page = (out / "report/a#b/100% sure?.txt.html").read_text("utf-8")
+    assert 'href="../../a%23b/100%25%20sure%3F.txt"' in page  # the clean text file, quoted
+
+
+def test_rerun_replaces_pages_and_never_touches_outputs(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("one.txt", "two.txt"):
+        (raw / name).write_text(f"An article called {name} with enough words to be an article.\n")
+    (raw / "report").mkdir()  # an input folder whose outputs land in OUT/report/
+    (raw / "report" / "three.txt").write_text("The third article lives in a folder named report.\n")
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
+    write_report(out)
+    assert (out / "report/three.txt").is_file() and not (out / "report" / MARKER).exists()
+    pages = embedded((out / "report.html").read_text("utf-8"))["pages"]
+    assert pages != "report" and (out / pages / "one.txt.html").is_file()
+    (raw / "one.txt").unlink()
+    clean_without_prefect(raw, out)
+    write_report(out)
+    assert not (out / pages / "one.txt.html").exists() and (out / pages / "two.txt.html").is_file()
+    assert (out / "report/three.txt").is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(".report-")]  # no staging left behind
+
+
+def test_same_folder_same_report_and_leftovers_of_a_killed_report_go(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
+    write_report(out)
+    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+    killed = out / ".report-staging-999999"  # a report killed while writing its pages
+    (killed / "sub").mkdir(parents=True)
+    (killed / MARKER).write_text("")
+    (killed / "sub" / "x.txt.html").write_text("stale")
+    foreign = out / ".report-old-not-ours"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("someone else's")
+    moved = tmp_path / "moved"
+    shutil.copytree(out, moved)  # the report names no absolute path and no date
+    write_report(out)
+    write_report(moved)
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html") if ".report-" not in str(p)} == first
+    assert {p.relative_to(moved): p.read_bytes() for p in moved.rglob("*.html") if ".report-" not in str(p)} == first
+    assert not killed.exists() and (foreign / "notes.txt").is_file()
+
+
+def test_without_diff_logs_or_with_a_broken_one_the_pages_say_so(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out, write_diff=False)
+    write_report(out)
+    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
+    assert "no diff log was written" in page and "However, the official" in page
+    clean_without_prefect(raw, out)
+    diff = out / "004_b7bbc19097b3fd85.diff"
+    diff.write_text(diff.read_text("utf-8").replace("+However", "+Moreover"), "utf-8")
+    write_report(out)
+    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
+    assert "cannot be shown with the changes in place" in page
+
+
+def test_render_document_of_an_empty_input() -> None:
+    record = {"source": "e.txt", "output": "e.txt", "status": "cleaned", "chars_before": 0}
+    page, log = render_document(record, "", "", 1)
+    assert '<section id="marked" class="doc"></section>' in page and not log.notes
+
+
+def test_no_manifest_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"manifest\.jsonl does not exist"):
+        write_report(tmp_path)
+
+
+# ---------------------------------------------------------------- settings, command, flow
+
+
+def test_report_switch_in_settings(tmp_path: Path) -> None:
+    assert load_settings(None).run.report is True
+    config = tmp_path / "c.toml"
+    config.write_text("[run]\nreport = false\n")
+    settings_ = load_settings(config)
+    assert settings_.run.report is False and "report = false" in settings_.to_toml()
+    config.write_text('[run]\nreport = "yes"\n')
+    with pytest.raises(ConfigError, match="report must be true or false"):
+        load_settings(config)
+
+
+BIN = Path(sys.executable).with_name("boilerstrip")
+
+
+def test_report_command(report, tmp_path: Path) -> None:
+    out, _ = report
+    done = subprocess.run([str(BIN), "report", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(out / "report.html")
+    missing = subprocess.run([str(BIN), "report", str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and "manifest.jsonl does not exist" in missing.stderr
+    helped = subprocess.run([str(BIN), "report", "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: boilerstrip report")
+
+
+def _summary_artifact() -> str:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["boilerstrip-run-summary"])),
+            sort=ArtifactSort.CREATED_DESC,
+            limit=1,
+        )
+    return found[0].data
+
+
+def test_flow_writes_the_report_and_links_it_unless_switched_off(prefect_server, tmp_path: Path) -> None:
+    from flows.flow import clean_corpus
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    (raw / "gz").mkdir()
+    (raw / "gz" / "seed.txt.gz").write_bytes(gzip.compress((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes()))
+    out = tmp_path / "out"
+    clean_corpus(str(raw), str(out))
+    index = (out / "report.html").read_text("utf-8")
+    assert card(index, "documents") == "6" and (out / "report/gz/seed.txt.gz.html").is_file()
+    assert (out / "report.html").resolve().as_uri() in _summary_artifact()
+    clean_corpus(str(raw), str(out))  # a re-run: everything unchanged, still reported
+    index = (out / "report.html").read_text("utf-8")
+    assert card(index, "skipped") == "6" and card(index, "cleaned") == "0"
+    config = tmp_path / "c.toml"
+    config.write_text("[run]\nreport = false\n")
+    off = tmp_path / "off"
+    clean_corpus(str(raw), str(off), config=str(config))
+    assert not (off / "report.html").exists() and not (off / "report").exists()
+    assert "report.html" not in _summary_artifact()
