@@ -93,15 +93,18 @@ def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corp
 
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+    from prefect.client.schemas.sorting import ArtifactSort
+
+    def newest(key: str) -> list:  # other tests' runs published under the same keys
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[key])), sort=ArtifactSort.CREATED_DESC, limit=1
+        )
 
     with get_client(sync_client=True) as client:
-        markdown = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["boilerstrip-run-summary"])), limit=1
-        )
-        table = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["boilerstrip-edits-per-cleaner"])), limit=1
-        )
+        markdown = newest("boilerstrip-run-summary")
+        table = newest("boilerstrip-edits-per-cleaner")
     assert markdown and "boilerstrip run summary" in markdown[0].data
+    assert table and table[0].flow_run_id == markdown[0].flow_run_id
     assert table and "remove_navigation_chrome/v1" in str(table[0].data)
 
 
