@@ -74,6 +74,12 @@ _JUNK_WORDS = {
     "signin": "login form",
     "outbrain": "recommendation widget",
     "taboola": "recommendation widget",
+    "recirc": "recommendation widget",  # news sites' "recirculation" modules: links to other stories
+    "recirculation": "recommendation widget",
+    "tooltip": "hover card",  # text shown on hover, printed inline by extractors ("Ilhan OmarIlhan Omar...")
+    "popover": "hover card",
+    "hovercard": "hover card",
+    "rollover": "hover card",
 }
 # Two words together that name furniture, where each alone may not: a "cookie
 # banner" goes, a recipe section about cookies stays.
@@ -109,6 +115,12 @@ _JUNK_PAIRS = {
     frozenset({"related", "posts"}): "related stories",
     frozenset({"related", "articles"}): "related stories",
     frozenset({"related", "stories"}): "related stories",
+    # lists of other stories: "latest-news-box", "more-stories", "popular-posts"
+    **{
+        frozenset({first, second}): "related stories"
+        for first in ("latest", "more", "popular", "trending", "recommended")
+        for second in ("news", "stories", "posts", "articles", "headlines")
+    },
 }
 _NEVER_REMOVE = {"html", "body", "main", "article"}
 # Words that are not furniture although they sound like it: sites wrap the article
@@ -178,7 +190,11 @@ def _furniture(element) -> str | None:
     return None
 
 
-_STEM = re.compile("|".join(sorted({*_JUNK_WORDS, "cookie", "gdpr", "related", "share", "social"})))
+# One word of every pair is enough to make an element worth judging.
+_PAIR_ANCHORS = {"cookie", "cookies", "gdpr", "related", "share", "social", "latest", "more", "popular", "trending"} | {
+    "recommended"
+}
+_STEM = re.compile("|".join(sorted({*_JUNK_WORDS, *_PAIR_ANCHORS})))
 
 
 def _candidates(root) -> Iterator:
@@ -193,6 +209,33 @@ def _candidates(root) -> Iterator:
             continue
         if _STEM.search(f"{name_id} {name_class}".lower()) or element.tag == "form" or element.get("aria-modal"):
             yield element
+
+
+LINK_LIST_MIN_ITEMS = 2
+LINK_LIST_MIN_WORDS = 4
+"""A list whose every item is one link, with headline-long items on average (menus of
+one-word sections are trafilatura's business): links to other stories, set in the article."""
+LINK_LIST_LINKED_SHARE = 0.9
+_PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|USD|EUR|GBP)\b")
+
+
+def _link_list(element) -> bool:
+    """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one)."""
+    items = [child for child in element if child.tag == "li"]
+    if len(items) < LINK_LIST_MIN_ITEMS:
+        return False
+    words = 0
+    for item in items:
+        text = " ".join(item.text_content().split())
+        links = item.findall(".//a[@href]")
+        if not text or not links or any(a.get("href", "").startswith("#") for a in links):
+            return False
+        if _PRICE.search(text):  # "Get it on Amazon for $139": a deals post's items are its content
+            return False
+        if sum(len(" ".join(a.text_content().split())) for a in links) < LINK_LIST_LINKED_SHARE * len(text):
+            return False
+        words += len(text.split())
+    return words >= LINK_LIST_MIN_WORDS * len(items)
 
 
 def prepass(tree) -> list[dict]:
@@ -220,6 +263,14 @@ def prepass(tree) -> list[dict]:
         label = element.get("id") or element.get("class") or ""
         removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
         gone.add(element)
+    for element in root.iter("ul", "ol"):
+        if element in gone or any(ancestor in gone for ancestor in element.iterancestors()):
+            continue
+        if _link_list(element):
+            label = element.get("id") or element.get("class") or ""
+            chars = len(element.text_content())
+            removed.append({"tag": element.tag, "name": label[:60], "reason": "list of links", "chars": chars})
+            gone.add(element)
     for element in gone:
         element.drop_tree()
     return removed

@@ -113,6 +113,8 @@ def normalize_line(line: str) -> str:
     collapsed = " ".join(line.split())
     if collapsed.startswith("«") and collapsed.endswith("»"):
         return collapsed
+    if collapsed.startswith("- "):  # a list item as extractors print them; "-5 °C" has no space
+        collapsed = collapsed[2:]
     return collapsed.lstrip(DECORATION + "*").rstrip(DECORATION)
 
 
