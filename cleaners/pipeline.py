@@ -58,7 +58,7 @@ PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
 
 
 def cleaner_versions() -> dict[str, str]:
-    return {name: step.label for name, step in REGISTRY.items()} | {"decode": DECODE_NAME}
+    return {name: step.label for name, step in REGISTRY.items()} | {"decode": DECODE_NAME, "html": html.PREPASS_VERSION}
 
 
 _books: dict[tuple, PhraseBook] = {}

@@ -227,6 +227,41 @@ def test_code_in_curly_braces_is_not_an_ad_token() -> None:
         ("Tags Ash Carter ISIS Russia Syria", "remove_tag_lists", "en.tags.capitalised", "capitalised names"),
         ("Read more on: us | russia | syria", "remove_tag_lists", "en.tags.labelled", "after a label"),
         ("#climate #energy #policy", "remove_tag_lists", "en.tags.hashtags", "hashtags"),
+        ("- Order Reprints", "remove_share_and_follow", "en.share.prompt", "share prompt"),
+        (
+            "Follow @CityDeals on Twitter to keep up with the latest deals. Prices may change.",
+            "remove_share_and_follow",
+            "en.share.follow_us",
+            "follow-us",
+        ),
+        (
+            "Follow The Times Opinion section on Facebook, Twitter (@TimesOpinion) and Instagram.",
+            "remove_share_and_follow",
+            "en.share.follow_us",
+            "follow-us",
+        ),
+        (
+            "Subscribe to the City News YouTube Channel for all of the latest videos, reviews, and more!",
+            "remove_subscription_prompts",
+            "en.subscribe.channel",
+            "channel, podcast",
+        ),
+        (
+            "Let our news meet your inbox. The stories that matter, delivered weekday mornings.",
+            "remove_subscription_prompts",
+            "en.subscribe.channel",
+            "channel, podcast",
+        ),
+        (
+            "If you buy something through this post, City News may get a share of the sale.",
+            "strip_ad_markers",
+            "en.ads.affiliate_disclosure",
+            "affiliate disclosure",
+        ),
+        ("Listen: https://po.st/TP_615", "remove_navigation_chrome", "en.nav.label_url", "web addresses"),
+        ("Also on rt.com Council approves budget", "remove_navigation_chrome", "en.nav.related_link", "another story"),
+        ("UPDATED: Tue., Nov. 19, 2019", "remove_navigation_chrome", "en.nav.timestamp", "time stamp"),
+        ("Posted at 10:15 a.m. ET", "remove_navigation_chrome", "en.nav.timestamp", "time stamp"),
     ],
 )
 def test_phrase_rule_removes_line_with_reason(junk: str, cleaner: str, rule: str, reason_part: str) -> None:
@@ -254,6 +289,12 @@ def test_phrase_rule_removes_line_with_reason(junk: str, cleaner: str, rule: str
         "| Team | Points |",
         "Barcelona 2 · Madrid 1 · Valencia 0",
         "Most popular destinations this summer were in Spain.",
+        "Keep an eye on your inbox for messages that ask for a password, the bank warned.",
+        "Also on Monday, police arrested two men.",
+        "Updated guidance was published on 3 March.",
+        "March 3, 2020",
+        "The agent may earn a commission of 5 percent, the contract shows.",
+        "-5 degrees overnight",
     ],
 )
 def test_content_that_looks_like_junk_is_kept(content: str) -> None:

@@ -8,7 +8,17 @@ import pytest
 from lxml import html as lxml_html
 
 from cleaners import Config, clean
-from cleaners.html import ExtractionTimeout, _furniture, declared_charset, looks_like_html, prepass, words
+from cleaners.html import (
+    _JUNK_PAIRS,
+    _PAIR_ANCHORS,
+    ExtractionTimeout,
+    _furniture,
+    _link_list,
+    declared_charset,
+    looks_like_html,
+    prepass,
+    words,
+)
 from flows.files import Item
 from flows.work import Job, Task, run_one
 
@@ -45,6 +55,11 @@ def test_class_names_are_split_into_whole_words() -> None:
         ('<div class="social-media-history">x</div>', None),
         ('<div class="paywall">x</div>', None),
         ('<div class="add-to-cart">x</div>', None),
+        ('<span class="rollover-people-block">x</span>', "hover card"),
+        ('<div class="RecommendedRecirc">x</div>', "recommendation widget"),
+        ('<div class="latest-news-box">x</div>', "related stories"),
+        ('<div class="latest-score">x</div>', None),
+        ('<div class="news-story">x</div>', None),
     ],
 )
 def test_furniture_by_tag_role_id_and_class(markup: str, why: str | None) -> None:
@@ -59,6 +74,42 @@ def test_prepass_spares_big_blocks_that_may_be_the_article() -> None:
     comments = "<p>" + "A long comment. " * 60 + "</p>"
     tree = lxml_html.fromstring(f'<html><body><p>Short post.</p><div id="comments">{comments}</div></body></html>')
     assert [r["reason"] for r in prepass(tree)] == ["comment section"]  # threads may outgrow the post
+
+
+def test_every_pair_has_a_word_that_makes_elements_candidates() -> None:
+    assert all(pair & _PAIR_ANCHORS for pair in _JUNK_PAIRS)
+
+
+def test_hover_card_goes_but_the_name_it_hangs_on_stays() -> None:
+    tree = lxml_html.fromstring(
+        '<html><body><p>He threatened Rep. <span class="rollover-people"><a href="/p/1">Jane Roe</a>'
+        '<span class="rollover-people-block">Jane Roe backs new budget bill</span></span> in March.</p>'
+        "<p>Prosecutors said he left six messages over two days and faces up to five years in prison.</p></body></html>"
+    )
+    assert [(r["name"], r["reason"]) for r in prepass(tree)] == [("rollover-people-block", "hover card")]
+    assert tree.text_content().startswith("He threatened Rep. Jane Roe in March.Prosecutors")
+
+
+@pytest.mark.parametrize(
+    ("items", "is_links"),
+    [
+        (
+            ['<a href="/a">Council budget vote delayed until new year</a>', '<a href="/b">Tram costs rise again</a>'],
+            True,
+        ),
+        (
+            ['<a href="/a">Headphones for $179 at Shopmart today</a>', '<a href="/b">Earbuds for $89 at Bigbox</a>'],
+            False,
+        ),
+        (['<a href="#one">Over-ear headphones worth buying</a>', '<a href="#two">Earbuds for the gym</a>'], False),
+        (['<a href="/a">News</a>', '<a href="/b">Sport</a>', '<a href="/c">Weather</a>'], False),
+        (['Read <a href="/a">the full report</a> on the council website today', '<a href="/b">Minutes</a>'], False),
+        (['<a href="/a">Only one item in this list of links</a>'], False),
+    ],
+)
+def test_lists_of_links_to_other_pages(items: list[str], is_links: bool) -> None:
+    element = lxml_html.fragment_fromstring("<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+    assert _link_list(element) is is_links
 
 
 def test_metadata_and_language_come_from_the_page() -> None:
