@@ -44,6 +44,7 @@ from bench.metric import PageScore, score_corpus, score_page
 
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
 CLASSIFIER = "classify_paragraphs"
+TITLE = "remove_page_title"
 HTML_OURS, HTML_REFERENCE = "boilerstrip html", "trafilatura defaults"
 TEXT_OURS, TEXT_REFERENCE = "boilerstrip text on text-recall", "text-recall as is"
 VERSIONED = ("trafilatura", "ftfy", "langdetect", "boilerstrip")
@@ -158,6 +159,16 @@ def classifier_config():
     return cleaners.Config(order=tuple(order))
 
 
+def title_config():
+    """The default order with the opt-in `remove_page_title` first; None if not registered."""
+    import cleaners
+    from cleaners.config import DEFAULT_ORDER
+
+    if TITLE not in cleaners.REGISTRY:
+        return None
+    return cleaners.Config(order=(TITLE, *DEFAULT_ORDER))
+
+
 def all_systems() -> list[System]:
     systems = [
         System(HTML_OURS, _boilerstrip("html", "html"), _warm_boilerstrip()),
@@ -168,6 +179,9 @@ def all_systems() -> list[System]:
         System("text-fulltext as is", lambda page: _as_is(page.fulltext)),
         System("boilerstrip text on text-fulltext", _boilerstrip("fulltext", "text"), _warm_boilerstrip()),
     ]
+    config = title_config()
+    if config is not None:
+        systems.insert(1, System(f"{HTML_OURS}, headline to metadata", _boilerstrip("html", "html", config)))
     config = classifier_config()
     if config is not None:
         systems += [

@@ -22,6 +22,8 @@ class Context:
     """The enabled phrase cleaners, for steps that ask "is this line junk?" (the trailer)."""
     language_hint: str | None = None
     """A language the document declares for itself (HTML `lang`): used instead of detection."""
+    headlines: frozenset[str] = frozenset()
+    """The headlines an HTML page declares, as `title.key`s (for remove_page_title)."""
     memo: dict = field(default_factory=dict)
     """Per-document memo of line verdicts; several cleaners ask about the same lines."""
     _languages: tuple[str, frozenset[str]] | None = None

@@ -161,6 +161,7 @@ class Extracted:
     text: str
     language: str | None = None  # from <html lang>, if the page declares one
     info: dict = field(default_factory=dict)
+    headlines: tuple[str, ...] = ()  # og:title, <title>, h1: for the opt-in remove_page_title
 
 
 def words(name: str) -> set[str]:
@@ -315,6 +316,13 @@ def _metadata(tree) -> dict:
     }
 
 
+def _headlines(tree) -> tuple[str, ...]:
+    """Every headline the page declares, in full (the manifest's title is cut at 300)."""
+    found = [*tree.xpath("//meta[@property='og:title']/@content"), *tree.xpath("//title//text()")]
+    found += [h1.text_content() for h1 in tree.iter("h1")][:3]
+    return tuple(dict.fromkeys(" ".join(str(t).split()) for t in found if str(t).strip()))
+
+
 def _language(tree) -> str | None:
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     code = lang.strip().lower().split("-")[0].split("_")[0]
@@ -357,6 +365,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
         if tree is None:
             return Extracted("", None, {**info, "title": None, "author": None, "date": None, "removed": []})
         info.update(_metadata(tree))
+        headlines = _headlines(tree)
         language = _language(tree)
         info["removed"] = prepass(tree)
         text = trafilatura.extract(tree, **SETTINGS) or ""
@@ -367,7 +376,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
             prepass(tree)
             text = trafilatura.extract(tree, **{**SETTINGS, "fast": False}) or ""
             info["extractor_settings"] = {**SETTINGS, "fast": False}
-    return Extracted(text, language, info)
+    return Extracted(text, language, info, headlines)
 
 
 MENU_MIN_LINES = 30

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, encoding, html, language, paragraphs, trailer, whitespace
+from . import captions, encoding, html, language, paragraphs, title, trailer, whitespace
 from .config import Config
 from .context import Context
 from .decode import NAME as DECODE_NAME
@@ -52,6 +52,7 @@ REGISTRY: dict[str, Step] = {
     "remove_trailer_block": Step("remove_trailer_block", 1, trailer.find),
     "dedupe_captions": Step("dedupe_captions", 1, captions.find),
     "classify_paragraphs": Step("classify_paragraphs", 1, paragraphs.find),
+    "remove_page_title": Step("remove_page_title", 1, title.find),
     **{c.name: Step(c.name, c.version, c.find) for c in PHRASE_CLEANERS},
 }
 PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
@@ -108,13 +109,14 @@ def clean(
         invalid = decoded.invalid_bytes
     else:
         text, invalid = raw, 0
-    hint = None
+    hint, headlines = None, frozenset()
     if format == "html" or (format == "auto" and html.looks_like_html(text)):
         extracted = html.extract(text, timeout=config.extract_timeout)
         text, meta.format, meta.extraction, hint = extracted.text, "html", extracted.info, extracted.language
+        headlines = title.headline_keys(extracted.headlines)
     original = text
     enabled = config.enabled()
-    ctx = Context(config=config, book=phrase_book(config), language_hint=hint)
+    ctx = Context(config=config, book=phrase_book(config), language_hint=hint, headlines=headlines)
     by_name = {c.name: c for c in PHRASE_CLEANERS}
     # in config order: the first cleaner that claims a line is the one that removes it
     ctx.classifiers = tuple(by_name[name] for name in dict.fromkeys(enabled) if name in by_name)

@@ -146,3 +146,39 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
     record = run_one(job, Task(Item("slow.html", "slow.txt", "html")))
     assert record["status"] == "failed"
     assert record["error"] == "cleaning failed: ExtractionTimeout: extraction took longer than 0.2 s"
+
+
+def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None:
+    from cleaners.title import headline_keys
+
+    assert headline_keys(("Library opens on Sundays | Riverton Post",)) == {
+        "library opens on sundays | riverton post",
+        "library opens on sundays",
+        "riverton post",
+    }
+    page = (
+        b"<html lang='en'><head><title>Library opens on Sundays | Riverton Post</title></head><body><article>"
+        b"<h1>Library opens on Sundays</h1><p>Riverton's central library will open on Sundays from March, the "
+        b"council said on Thursday, after a survey of residents.</p></article></body></html>"
+    )
+    default = clean(page)
+    assert default.text.startswith("Library opens on Sundays\n")  # the headline is content by default
+    opted = clean(page, config=opted_config())
+    [edit] = [e for e in opted.edits if e.kind == "removal"]
+    assert (edit.cleaner, edit.rule, edit.removed) == (
+        "remove_page_title/v1",
+        "title.page_headline",
+        "Library opens on Sundays\n",
+    )
+    assert (
+        "extraction.title" in edit.reason
+        and opted.meta.extraction["title"] == "Library opens on Sundays | Riverton Post"
+    )
+    text_input = clean(b"Library opens on Sundays\n\nThe library will open.\n", config=opted_config())
+    assert text_input.text.startswith("Library opens on Sundays")  # text declares no headline
+
+
+def opted_config() -> Config:
+    from cleaners.config import DEFAULT_ORDER
+
+    return Config(order=("remove_page_title", *DEFAULT_ORDER))
