@@ -5,6 +5,11 @@ of a few words or more: a far repeat may be a refrain or a recurring quote, and
 a repeated one-word line ("Yes.") may be two answers in an interview. What stands
 between the two copies must be a credit or label ("AP Photo", "(Reuters)"): a
 question or a verse line in between makes the repeat an answer or a refrain.
+
+A gallery printed twice repeats a block of captions back to back (A B A B). A
+block of up to BLOCK_LINES long lines (BLOCK_MIN_WORDS or more each: captions,
+not verse) that follows an identical block at once is a repeat too, and so is a
+single line too long for the near-repeat rule printed twice in a row.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ NAME = "dedupe_captions/v1"
 MIN_WORDS = 3
 MAX_CHARS = 300
 CREDIT_WORDS = 4
+BLOCK_LINES = 3
+BLOCK_MIN_WORDS = 10
 _SENTENCE_END = re.compile(r"[.!?…\"”]$")
 
 
@@ -28,7 +35,35 @@ def _credit_like(key: str) -> bool:
     return len(key.split()) <= CREDIT_WORDS and not _SENTENCE_END.search(key)
 
 
+def _block_repeats(text: str) -> list[Span]:
+    """Blocks of long lines that repeat the block just above them, line for line."""
+    lines = [(s, e, " ".join(text[s:e].split())) for s, e in line_spans(text) if text[s:e].strip()]
+    spans: list[Span] = []
+    i = 1
+    while i < len(lines):
+        for k in range(min(BLOCK_LINES, i), 0, -1):
+            block = [key for _, _, key in lines[i - k : i]]
+            if k == 1 and len(block[0]) <= MAX_CHARS:
+                continue  # a single short repeat: the near-repeat rule below judges it
+            if [key for _, _, key in lines[i : i + k]] == block and all(
+                len(key.split()) >= BLOCK_MIN_WORDS for key in block
+            ):
+                for s, e, _ in lines[i : i + k]:
+                    start, end = whole_line(text, s, e)
+                    spans.append(
+                        Span(start, end, "captions.repeat_block", f"repeats the block of {k} line(s) just above")
+                    )
+                i += k
+                break
+        else:
+            i += 1
+    return spans
+
+
 def find(text: str, ctx: Context) -> list[Span]:
+    blocks = _block_repeats(text)
+    if blocks:
+        return blocks  # the cleaner runs again on its output for near repeats
     recent: deque[str] = deque(maxlen=max(1, ctx.config.dedupe_window))
     spans: list[Span] = []
     for start, end in line_spans(text):

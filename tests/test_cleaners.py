@@ -258,6 +258,7 @@ def test_code_in_curly_braces_is_not_an_ad_token() -> None:
             "en.ads.affiliate_disclosure",
             "affiliate disclosure",
         ),
+        ("Pick Six Newsletter", "remove_subscription_prompts", "en.subscribe.newsletter", "newsletter sign-up"),
         ("Listen: https://po.st/TP_615", "remove_navigation_chrome", "en.nav.label_url", "web addresses"),
         ("Also on rt.com Council approves budget", "remove_navigation_chrome", "en.nav.related_link", "another story"),
         ("UPDATED: Tue., Nov. 19, 2019", "remove_navigation_chrome", "en.nav.timestamp", "time stamp"),
@@ -399,6 +400,21 @@ def test_repeated_caption_keeps_the_first() -> None:
     edit = only_removal(text)
     assert (edit.cleaner, edit.rule, edit.line_start) == ("dedupe_captions/v1", "captions.repeat", 3)
     assert edit.reason == "repeats the line just above (a caption or label shown twice)"
+
+
+def test_a_block_of_captions_printed_twice_keeps_one_copy() -> None:
+    first = "The defence ministers of both countries shake hands in Hanoi on Wednesday before their meeting."
+    second = "Vietnamese officials watch as the two delegations sit down at the ministry in central Hanoi."
+    text = f"{ARTICLE}\n{first}\n{second}\n{first}\n{second}\n\nThe talks lasted two hours.\n"
+    found = removals(text)
+    assert [(e.rule, e.removed) for e in found] == [
+        ("captions.repeat_block", first + "\n"),
+        ("captions.repeat_block", second + "\n"),
+    ]
+    assert found[0].reason == "repeats the block of 2 line(s) just above"
+    verse = "Down the deep road, down the deep road"
+    lamp = "Lamp on my cap and the cage going down"
+    assert removals(f"{ARTICLE}\n{lamp}\n{verse}\n{lamp}\n{verse}\n") == []  # short lines: verse
 
 
 def test_far_repeats_and_short_repeats_are_kept() -> None:
