@@ -1,0 +1,93 @@
+"""Files that change under a running batch: deleted or truncated after discovery, or
+unreadable. Each is recorded (failed with the reason, or cleaned from what was read)
+and the files beside it come out as they would alone.
+
+The batch's own work (`run_batch`) is what reads the files, whichever task runner
+runs it, so the race is staged there: a reader that deletes or truncates a file just
+before reading it. Permissions cannot stop root (CI runs as root), so the unreadable
+file is staged the same way, with the error the operating system would raise."""
+
+from __future__ import annotations
+
+import errno
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners import Config
+from flows import work
+from flows.files import discover, reset_tmp
+from flows.work import STATUS_CLEANED, STATUS_FAILED, Job, Task, run_batch
+
+ARTICLE = (
+    "The council approved the budget on Tuesday after a long debate about schools and roads.\n\n"
+    "“We had to make hard choices,” the mayor said, adding that libraries would get more money.\n\n"
+    "Critics said the plan relies on optimistic tax forecasts and will need revising next spring.\n"
+)
+
+
+def corpus(raw: Path) -> None:
+    raw.mkdir()
+    for name in ("a", "b", "deleted", "c", "truncated", "locked", "d"):
+        (raw / f"{name}.txt").write_text(f"{name.title()} story\n\n{ARTICLE}", encoding="utf-8")
+
+
+def outcome(out: Path, records: list[dict]) -> dict[str, tuple]:
+    return {
+        r["source"]: (r["status"], r["error"], (out / r["output"]).read_bytes() if r["output"] else None)
+        for r in records
+    }
+
+
+def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    corpus(raw)
+    tasks = [Task(item) for item in discover(raw)]  # discovered before anything changes
+    alone = {}
+    for task in tasks:  # each good file cleaned on its own first
+        job = Job(str(raw), str(tmp_path / f"alone-{task.item.source}"), Config(), "fp")
+        reset_tmp(Path(job.out_dir))
+        alone[task.item.source] = outcome(Path(job.out_dir), run_batch(job, [task]))[task.item.source]
+
+    real_read = work.read_input
+
+    def racing_read(path: Path, limit: int) -> bytes:
+        if path.name == "deleted.txt":
+            path.unlink()
+        elif path.name == "truncated.txt":
+            data = path.read_bytes()
+            path.write_bytes(data[: len(data) // 2])
+        elif path.name == "locked.txt":
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read(path, limit)
+
+    monkeypatch.setattr(work, "read_input", racing_read)
+    out = tmp_path / "clean"
+    reset_tmp(out)
+    job = Job(str(raw), str(out), Config(), "fp")
+    got = outcome(out, run_batch(job, tasks))
+
+    assert got["deleted.txt"] == (STATUS_FAILED, "cannot read: No such file or directory", None)
+    assert got["locked.txt"] == (STATUS_FAILED, "cannot read: Permission denied", None)
+    status, error, text = got["truncated.txt"]
+    assert status == STATUS_CLEANED and error is None
+    assert text.startswith(b"Truncated story\n") and len(text) < len(alone["truncated.txt"][2])
+    for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
+        assert got[name] == alone[name]
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_a_file_replaced_by_a_folder_fails_alone(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    corpus(raw)
+    tasks = [Task(item) for item in discover(raw)]
+    (raw / "c.txt").unlink()
+    (raw / "c.txt").mkdir()  # same name, now a folder
+    out = tmp_path / "clean"
+    reset_tmp(out)
+    records = {r["source"]: r for r in run_batch(Job(str(raw), str(out), Config(), "fp"), tasks)}
+    assert records["c.txt"]["status"] == STATUS_FAILED
+    assert records["c.txt"]["error"] == "cannot read: Is a directory"
+    assert sum(r["status"] == STATUS_CLEANED for r in records.values()) == len(records) - 1
+    assert json.dumps(records["c.txt"])  # a record like any other
