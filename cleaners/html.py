@@ -227,13 +227,24 @@ LINK_LIST_MIN_WORDS = 4
 """A list whose every item is one link, with headline-long items on average (menus of
 one-word sections are trafilatura's business): links to other stories, set in the article."""
 LINK_LIST_LINKED_SHARE = 0.9
+LINK_LIST_INTRO_WORDS = 4
 _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|USD|EUR|GBP)\b")
+
+
+def _introduced(element) -> bool:
+    """The list follows a sentence that announces it ("The committee cited five reports:"):
+    its links are what the article is about, not other stories."""
+    before = element.getprevious()
+    if before is None or not isinstance(before.tag, str):
+        return False
+    intro = " ".join(before.text_content().split())
+    return intro.endswith(":") and len(intro.split()) >= LINK_LIST_INTRO_WORDS
 
 
 def _link_list(element) -> bool:
     """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one)."""
     items = [child for child in element if child.tag == "li"]
-    if len(items) < LINK_LIST_MIN_ITEMS:
+    if len(items) < LINK_LIST_MIN_ITEMS or _introduced(element):
         return False
     # cheap tests on the whole list first: most lists are menus of short items
     text = element.text_content()

@@ -112,6 +112,13 @@ def test_lists_of_links_to_other_pages(items: list[str], is_links: bool) -> None
     assert _link_list(element) is is_links
 
 
+def test_a_list_of_links_that_a_sentence_announces_is_content() -> None:
+    links = '<li><a href="/a">The 2024 headphone lab report</a></li><li><a href="/b">Battery life of earbuds</a></li>'
+    page = lxml_html.fromstring(f"<div><p>Our testers relied on two reviews:</p><ul>{links}</ul><ul>{links}</ul></div>")
+    first, second = page.findall("ul")
+    assert not _link_list(first) and _link_list(second)  # the second follows a list, not an announcement
+
+
 def test_metadata_and_language_come_from_the_page() -> None:
     page = (
         '<html lang="fr-FR"><head><title>Le port</title><meta name="author" content="Marie Dupont">'
