@@ -265,6 +265,79 @@ def test_phrase_rules_never_touch_long_lines() -> None:
     assert removals(f"{ARTICLE}\n{long_line}\n") == []
 
 
+# --- phrase lists of other languages: the detected language selects them ---
+
+PT_ARTICLE = (
+    "Câmara aprova reajuste da tarifa de ônibus\n\n"
+    "A Câmara Municipal aprovou nesta quarta-feira o projeto que reajusta a tarifa do transporte coletivo "
+    "a partir de abril, depois de uma sessão de mais de cinco horas.\n\n"
+    "A oposição promete recorrer ao Tribunal de Contas e pedir uma auditoria nos contratos das empresas.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("article", "junk", "cleaner", "rule", "reason_part"),
+    [
+        (
+            PT_ARTICLE,
+            "ATENÇÃO: Comentários com textos ininteligíveis ou que faltem com respeito ao usuário não serão "
+            "aprovados pelo moderador.",
+            "remove_comment_widgets",
+            "pt.comments.policy",
+            "moderation notice",
+        ),
+        (PT_ARTICLE, "Seja o primeiro a comentar", "remove_comment_widgets", "pt.comments.be_first", "empty-thread"),
+        (PT_ARTICLE, "Faça login para comentar", "remove_login_prompts", "pt.login.must_be_logged_in", "account"),
+        (
+            PT_ARTICLE,
+            "Assine a nossa newsletter",
+            "remove_subscription_prompts",
+            "pt.subscribe.newsletter",
+            "newsletter",
+        ),
+        (PT_ARTICLE, "Leia também: Obras começam em maio", "remove_navigation_chrome", "pt.nav.read_also", "link"),
+        (PT_ARTICLE, "Tempo de leitura: 2 minutos", "remove_navigation_chrome", "pt.nav.reading_time", "reading-time"),
+        (
+            PT_ARTICLE,
+            "Gazeta do Vale Ltda. Todos os direitos reservados.",
+            "remove_copyright_footer",
+            "pt.copyright.rights_reserved",
+            "Todos os direitos reservados",
+        ),
+    ],
+)
+def test_other_language_rule_removes_line_with_reason(
+    article: str, junk: str, cleaner: str, rule: str, reason_part: str
+) -> None:
+    edit = only_removal(f"{article}\n{junk}\n")
+    assert (edit.cleaner, edit.rule) == (f"{cleaner}/v1", rule)
+    assert reason_part in edit.reason
+    assert edit.removed == junk + "\n"
+
+
+@pytest.mark.parametrize(
+    ("article", "content"),
+    [
+        (PT_ARTICLE, "O ministério não quis comentar."),
+        (PT_ARTICLE, "A empresa tem 1,8 milhão de assinantes."),
+        (PT_ARTICLE, "Comentários racistas serão removidos pela plataforma a partir de segunda-feira."),
+        (PT_ARTICLE, "O livro traz na contracapa a frase todos os direitos reservados."),
+        (PT_ARTICLE, "É proibida a reprodução de obras sem autorização, lembra o advogado."),
+        (PT_ARTICLE, "Publicado em 1998, o livro integra a categoria de clássicos."),
+        (PT_ARTICLE, "Cadastro"),
+        (PT_ARTICLE, "«Sem comentários»"),
+        (PT_ARTICLE, "Temas: a seca no Nordeste"),
+        (PT_ARTICLE, "Os passos são estes:\n- Cadastre-se\n- Assine"),
+    ],
+)
+def test_other_language_content_that_looks_like_junk_is_kept(article: str, content: str) -> None:
+    assert removals(f"{article}\n{content}\n") == []
+
+
+def test_articles_select_the_phrase_list_of_their_language() -> None:
+    assert [clean(t).meta.language for t in (PT_ARTICLE,)] == ["pt"]
+
+
 # --- remove_trailer_block ------------------------------------------------------
 
 
