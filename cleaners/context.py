@@ -38,7 +38,7 @@ class Context:
         if self._languages is None or self._languages[0] != code:
             base = {"*", "common", *self.config.fallback_languages}
             langs = base | (self.book.languages if code == UNKNOWN else {code})
-            # only languages with phrase files: "pt" adds no rules, and must not cost
+            # only languages with phrase files: "nl" adds no rules, and must not cost
             # a fresh compilation of every matcher
             self._languages = (code, frozenset(langs & (self.book.languages | {"*", "common"})))
         return self._languages[1]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
-SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es")
+SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
 DECORATION = " \t•·»«›‹|>–—↑→←▲►▸◂#:"
 """Trimmed from both ends of a line before matching; `*` only from the start (a

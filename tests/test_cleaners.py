@@ -307,6 +307,129 @@ def test_phrase_rules_never_touch_long_lines() -> None:
     assert removals(f"{ARTICLE}\n{long_line}\n") == []
 
 
+# --- phrase lists of other languages: the detected language selects them ---
+
+PT_ARTICLE = (
+    "Câmara aprova reajuste da tarifa de ônibus\n\n"
+    "A Câmara Municipal aprovou nesta quarta-feira o projeto que reajusta a tarifa do transporte coletivo "
+    "a partir de abril, depois de uma sessão de mais de cinco horas.\n\n"
+    "A oposição promete recorrer ao Tribunal de Contas e pedir uma auditoria nos contratos das empresas.\n"
+)
+IT_ARTICLE = (
+    "Il consiglio comunale approva il bilancio\n\n"
+    "Il consiglio comunale ha approvato nella tarda serata di lunedì il bilancio di previsione per il "
+    "prossimo anno, dopo una seduta di oltre sei ore.\n\n"
+    "L'opposizione annuncia ricorso e chiede una verifica dei conti da parte della Corte dei conti.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("article", "junk", "cleaner", "rule", "reason_part"),
+    [
+        (
+            PT_ARTICLE,
+            "ATENÇÃO: Comentários com textos ininteligíveis ou que faltem com respeito ao usuário não serão "
+            "aprovados pelo moderador.",
+            "remove_comment_widgets",
+            "pt.comments.policy",
+            "moderation notice",
+        ),
+        (PT_ARTICLE, "Seja o primeiro a comentar", "remove_comment_widgets", "pt.comments.be_first", "empty-thread"),
+        (PT_ARTICLE, "Faça login para comentar", "remove_login_prompts", "pt.login.must_be_logged_in", "account"),
+        (
+            PT_ARTICLE,
+            "Assine a nossa newsletter",
+            "remove_subscription_prompts",
+            "pt.subscribe.newsletter",
+            "newsletter",
+        ),
+        (PT_ARTICLE, "Leia também: Obras começam em maio", "remove_navigation_chrome", "pt.nav.read_also", "link"),
+        (PT_ARTICLE, "Tempo de leitura: 2 minutos", "remove_navigation_chrome", "pt.nav.reading_time", "reading-time"),
+        (
+            PT_ARTICLE,
+            "Gazeta do Vale Ltda. Todos os direitos reservados.",
+            "remove_copyright_footer",
+            "pt.copyright.rights_reserved",
+            "Todos os direitos reservados",
+        ),
+        (IT_ARTICLE, "Leggi anche", "remove_navigation_chrome", "it.nav.section_heading", "section heading"),
+        (
+            IT_ARTICLE,
+            "Leggi anche: Al via i lavori del nuovo parcheggio",
+            "remove_navigation_chrome",
+            "it.nav.read_also",
+            "link to another article",
+        ),
+        (IT_ARTICLE, "Lascia un commento", "remove_comment_widgets", "it.comments.leave_reply", "reply form"),
+        (
+            IT_ARTICLE,
+            "Iscriviti alla newsletter",
+            "remove_subscription_prompts",
+            "it.subscribe.newsletter",
+            "newsletter",
+        ),
+        (IT_ARTICLE, "Condividi", "remove_share_and_follow", "it.share.bar", "share bar"),
+        (
+            IT_ARTICLE,
+            "Editoriale Adriatica S.r.l. - Tutti i diritti riservati",
+            "remove_copyright_footer",
+            "it.copyright.rights_reserved",
+            "Tutti i diritti riservati",
+        ),
+        (IT_ARTICLE, "Riproduzione riservata", "remove_copyright_footer", "it.copyright.rights_reserved", "riservata"),
+        (IT_ARTICLE, "Accedi", "remove_login_prompts", "it.login.button", "login/registration"),
+    ],
+)
+def test_other_language_rule_removes_line_with_reason(
+    article: str, junk: str, cleaner: str, rule: str, reason_part: str
+) -> None:
+    edit = only_removal(f"{article}\n{junk}\n")
+    assert (edit.cleaner, edit.rule) == (f"{cleaner}/v1", rule)
+    assert reason_part in edit.reason
+    assert edit.removed == junk + "\n"
+
+
+def test_leggi_anche_in_parentheses_is_cut_from_the_paragraph() -> None:
+    text = f"{IT_ARTICLE}\nI comitati hanno raccolto duemila firme. (Leggi anche su: Il Resto di Pesaro)\n"
+    result = clean(text)
+    [edit] = [e for e in result.edits if e.kind == "removal"]
+    assert (edit.rule, edit.removed) == ("it.nav.read_also_inline", "(Leggi anche su: Il Resto di Pesaro)")
+    assert "I comitati hanno raccolto duemila firme.\n" in result.text
+
+
+@pytest.mark.parametrize(
+    ("article", "content"),
+    [
+        (PT_ARTICLE, "O ministério não quis comentar."),
+        (PT_ARTICLE, "A empresa tem 1,8 milhão de assinantes."),
+        (PT_ARTICLE, "Comentários racistas serão removidos pela plataforma a partir de segunda-feira."),
+        (PT_ARTICLE, "O livro traz na contracapa a frase todos os direitos reservados."),
+        (PT_ARTICLE, "É proibida a reprodução de obras sem autorização, lembra o advogado."),
+        (PT_ARTICLE, "Publicado em 1998, o livro integra a categoria de clássicos."),
+        (PT_ARTICLE, "Cadastro"),
+        (PT_ARTICLE, "«Sem comentários»"),
+        (PT_ARTICLE, "Temas: a seca no Nordeste"),
+        (PT_ARTICLE, "Os passos são estes:\n- Cadastre-se\n- Assine"),
+        (IT_ARTICLE, "Il ministero ha rifiutato di commentare."),
+        (IT_ARTICLE, "La società ha 1,8 milioni di abbonati."),
+        (IT_ARTICLE, "I commenti razzisti saranno rimossi dalla piattaforma."),
+        (IT_ARTICLE, "La società, partita IVA 01234567890, è fallita."),
+        (IT_ARTICLE, "Pubblicato il 12 marzo in Gazzetta Ufficiale"),
+        (IT_ARTICLE, "Leggi anche il rapporto della Corte dei conti pubblicato ieri."),
+        (IT_ARTICLE, "Stampa"),
+        (IT_ARTICLE, "«Nessun commento»"),
+        (IT_ARTICLE, "Abbonati in calo"),
+        (IT_ARTICLE, "I passaggi sono tre:\n- Registrati\n- Accedi"),
+    ],
+)
+def test_other_language_content_that_looks_like_junk_is_kept(article: str, content: str) -> None:
+    assert removals(f"{article}\n{content}\n") == []
+
+
+def test_articles_select_the_phrase_list_of_their_language() -> None:
+    assert [clean(t).meta.language for t in (PT_ARTICLE, IT_ARTICLE)] == ["pt", "it"]
+
+
 # --- remove_trailer_block ------------------------------------------------------
 
 
