@@ -498,6 +498,28 @@ def test_required_field_star_and_guillemets_reach_the_rules() -> None:
     assert normalize_line("Lire la suite »") == "Lire la suite"
 
 
+@pytest.mark.parametrize(
+    ("article", "field", "rule"),
+    [
+        (
+            "Der Stadtrat hat am Dienstag den neuen Haushalt nach langer Debatte über Schulen beschlossen.",
+            "Kommentar *",
+            "de.",
+        ),
+        ("Le conseil municipal a adopté mardi le nouveau budget après un long débat sur les écoles.", "Nom *", "fr."),
+        (
+            "El ayuntamiento aprobó el martes el nuevo presupuesto tras un largo debate sobre las escuelas.",
+            "Nombre *",
+            "es.",
+        ),
+    ],
+)
+def test_required_form_fields_with_their_star_go_in_every_language(article: str, field: str, rule: str) -> None:
+    text = f"{article}\n\n{field}\n"
+    [edit] = removals(text)
+    assert edit.removed == field + "\n" and edit.rule == rule + "comments.email_not_published"
+
+
 def test_language_is_that_of_the_article_not_of_the_buttons() -> None:
     text = (
         "Le conseil municipal a adopté lundi soir un budget de 318 millions d'euros.\n\n"
