@@ -68,6 +68,8 @@ def test_scores_every_system_on_a_tiny_dataset(tmp_path: Path, capsys: pytest.Ca
     assert report["pages"] == 2 and report["data"] == str(data)
     assert set(report["versions"]) == {"trafilatura", "ftfy", "langdetect", "boilerstrip"}
     assert report["html_time_ratio"] > 0
+    paired = report["html_paired_cpu_time_ratio"]
+    assert len(paired["rounds"]) == 3 and paired["median"] == sorted(paired["rounds"])[1]
     assert set(report["worst"]) == {
         f"{quality.HTML_OURS} vs {quality.HTML_REFERENCE}",
         f"{quality.TEXT_OURS} vs {quality.TEXT_REFERENCE}",
@@ -105,3 +107,16 @@ def test_fuzz_campaign_runs_and_reports(capsys) -> None:
 
     assert fuzz(["--cases", "50", "--seed", "3"]) == 0
     assert "done: 50 cases (seed 3), 0 failing" in capsys.readouterr().out
+
+
+def test_paired_timing_alternates_the_order_page_by_page() -> None:
+    calls: list[str] = []
+    systems = [
+        quality.System(quality.HTML_OURS, lambda page: calls.append("ours")),
+        quality.System(quality.HTML_REFERENCE, lambda page: calls.append("theirs")),
+    ]
+    pages = [quality.Page(str(i), "", "", b"", b"", b"") for i in range(3)]
+    paired = quality.paired_time_ratio(systems, pages, rounds=2)
+    assert calls == ["ours", "theirs", "theirs", "ours", "ours", "theirs"] * 2
+    assert len(paired["rounds"]) == 2
+    assert quality.paired_time_ratio(systems[:1], pages, rounds=2) is None  # needs both sides
