@@ -129,6 +129,7 @@ def clean_corpus(
         text += report_section(out, logger)
     create_markdown_artifact(key="boilerstrip-run-summary", markdown=text, description=f"boilerstrip {raw} -> {out}")
     create_table_artifact(key="boilerstrip-edits-per-cleaner", table=summary.table() or [{"cleaner": "-", "edits": 0}])
+    journal.close()
     logger.info("%d files: %s", summary.files, dict(summary.status))
     return {"files": summary.files, **summary.status, "flagged": len(summary.flagged)}
 
