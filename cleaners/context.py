@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .model import Span
     from .phrases import PhraseBook
+    from .repeated import SiteRepeats
 
 
 @dataclass(slots=True)
@@ -22,6 +23,8 @@ class Context:
     """The enabled phrase cleaners, for steps that ask "is this line junk?" (the trailer)."""
     language_hint: str | None = None
     """A language the document declares for itself (HTML `lang`): used instead of detection."""
+    repeats: SiteRepeats | None = None
+    """Corpus statistics for the document's site (remove_repeated_lines); None: not gathered."""
     memo: dict = field(default_factory=dict)
     """Per-document memo of line verdicts; several cleaners ask about the same lines."""
     _languages: tuple[str, frozenset[str]] | None = None
