@@ -92,8 +92,9 @@ class Journal:
         self.path.unlink(missing_ok=True)  # (--force) may be a hard link to the manifest: never truncate that
         self.handle = open(self.path, "w", encoding="utf-8")
 
-    def append(self, records: list[dict]) -> None:
-        self.handle.write("".join(record_line(r) for r in records))
+    def append(self, lines: str) -> None:
+        """A batch's manifest lines, in one write (and one fsync)."""
+        self.handle.write(lines)
         self.handle.flush()
         os.fsync(self.handle.fileno())
 
@@ -148,6 +149,18 @@ class Summary:
             if r.get("needs_review"):
                 self.flagged.append((r["source"], r.get("review_reason", "")))
 
+    def merge(self, other: Summary) -> None:
+        """Add the totals of a later batch (lists keep the batches' order)."""
+        self.files += other.files
+        self.status.update(other.status)
+        self.languages.update(other.languages)
+        self.edits.update(other.edits)
+        self.chars_before += other.chars_before
+        self.chars_after += other.chars_after
+        self.words_removed += other.words_removed
+        self.failed += other.failed
+        self.flagged += other.flagged
+
     def table(self) -> list[dict]:
         """Edits per cleaner in this run, for a Prefect table artifact."""
         return [{"cleaner": name, "edits": count} for name, count in sorted(self.edits.items())]
@@ -189,6 +202,27 @@ class Summary:
         text = self.markdown(raw_dir, str(out_dir), seconds)
         write_atomic(out_dir / SUMMARY, text.encode("utf-8"), tmp_dir)
         return text
+
+
+@dataclass
+class Outcome:
+    """What a batch sends back to the flow: its manifest lines and its totals. Small on
+    purpose (no texts): it travels from a worker process or a Dask worker."""
+
+    lines: str = ""
+    summary: Summary = field(default_factory=Summary)
+
+    @classmethod
+    def of(cls, records: list[dict]) -> Outcome:
+        summary = Summary()
+        summary.add(records)
+        return cls("".join(record_line(r) for r in records), summary)
+
+    def then(self, later: Outcome) -> Outcome:
+        merged = Summary()
+        merged.merge(self.summary)
+        merged.merge(later.summary)
+        return Outcome(self.lines + later.lines, merged)
 
 
 def _cell(text: str) -> str:
