@@ -37,7 +37,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", type=_output, required=True, help="output folder (mirrors the input tree)")
     parser.add_argument("--config", type=Path, help="TOML file with [run] and [cleaners] tables")
-    parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 200)")
+    parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 500)")
     parser.add_argument("--format", choices=("auto", "text", "html"), help="input format (default auto)")
     parser.add_argument(
         "--workers",

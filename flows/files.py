@@ -228,12 +228,18 @@ class OutsideOutput(ValueError):
     """A path that would land outside the output folder (a symlink inside it, ...)."""
 
 
-def contained(out_dir: Path, path: Path) -> Path:
+def contained(out_dir: Path, path: Path, cache: dict | None = None) -> Path:
     """`path`, after checking that writing it cannot leave `out_dir`: its folder,
-    symlinks resolved, must be the output folder or inside it."""
-    root = out_dir.resolve()
-    folder = path.parent.resolve()
-    if folder != root and root not in folder.parents:
+    symlinks resolved, must be the output folder or inside it. `cache` (one per batch)
+    keeps the verdict per folder: resolving costs a system call per path component."""
+    verdict = cache.get(path.parent) if cache is not None else None
+    if verdict is None:
+        root = out_dir.resolve()
+        folder = path.parent.resolve()
+        verdict = folder == root or root in folder.parents
+        if cache is not None:
+            cache[path.parent] = verdict
+    if not verdict:
         raise OutsideOutput(f"{display(str(path))} would be written outside {out_dir}")
     if path.is_symlink():
         raise OutsideOutput(f"{display(str(path))} is a symbolic link; not overwritten")
@@ -267,9 +273,13 @@ class AtomicWriter:
         self.tmp_dir = tmp_dir
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="boilerstrip-sync")
         self.pending: list[Future] = []
+        self.made: set[Path] = set()  # folders made for this batch
+        self.verdicts: dict = {}  # contained()'s verdicts, for this batch
 
     def write(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
         fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=".part.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb", closefd=False) as handle:

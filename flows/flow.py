@@ -224,7 +224,7 @@ def clean_corpus(
     # memory:// inputs are only in this process
     parallel = Parallel(settings.run.workers if len(first) > 1 and not per_process(raw) else 1, dask_threads)
     logger.info("batches of %d run in %s", settings.run.batch_size, parallel.name)
-    with runners.local_pool(parallel.processes) if parallel.processes > 1 else nullcontext():
+    with runners.local_pool(parallel.processes) if parallel.processes > 1 else nullcontext() as pool:
         table = None
         if settings.run.repeated_lines:
             counts, table = _line_statistics(job, raw, settings.run.batch_size, parallel, settings.cleaners)
@@ -251,10 +251,10 @@ def clean_corpus(
             summary.merge(outcome.summary)
             for hook in progress_hooks:
                 hook(summary.files, dict(summary.status))
-    journal.finish()
-    text = summary.write(out, str(raw), time.monotonic() - started, tmp)
-    if settings.run.report:
-        text += report_section(out, logger)
+        journal.finish()
+        text = summary.write(out, str(raw), time.monotonic() - started, tmp)
+        if settings.run.report:
+            text += report_section(out, logger, pool)
     create_markdown_artifact(key="boilerstrip-run-summary", markdown=text, description=f"boilerstrip {raw} -> {out}")
     create_table_artifact(key="boilerstrip-edits-per-cleaner", table=summary.table() or [{"cleaner": "-", "edits": 0}])
     journal.close()

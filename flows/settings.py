@@ -3,7 +3,7 @@ configures the library. Validated at start; the effective settings are written
 next to the outputs so a run can be reproduced and audited.
 
     [run]
-    batch_size = 200          # files per Prefect task: big enough that Prefect's per-task cost is small
+    batch_size = 500          # files per Prefect task: big enough that Prefect's per-task cost is small
     format = "auto"           # auto | text | html
     write_diff = true         # write a .diff log beside each .txt
     max_input_mb = 200        # refuse larger files (and .gz expanding beyond it)
@@ -28,7 +28,7 @@ FORMATS = ("auto", "text", "html")
 
 @dataclass(frozen=True)
 class RunSettings:
-    batch_size: int = 200
+    batch_size: int = 500
     format: str = "auto"
     write_diff: bool = True
     max_input_mb: int = 200

@@ -143,8 +143,8 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
         return failure(item, "no article text found in the page (the extractor returned nothing)", sha256=digest)
     out_dir = Path(job.out_dir)
     try:
-        out = contained(out_dir, out_dir / item.output)
-        diff = contained(out_dir, out.with_suffix(".diff"))
+        out = contained(out_dir, out_dir / item.output, writer.verdicts)
+        diff = contained(out_dir, out.with_suffix(".diff"), writer.verdicts)
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
