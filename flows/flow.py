@@ -133,6 +133,18 @@ def _dask_threads() -> int | None:
     return max(1, sum(runner.client.nthreads().values()))
 
 
+class _DaskPages:
+    """The Dask cluster as the report's page renderer (it wants `submit` and a size, as a
+    process pool has): pages are rendered where the batches were cleaned."""
+
+    def __init__(self, threads: int) -> None:
+        self.client = FlowRunContext.get().task_runner.client
+        self._max_workers = threads
+
+    def submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+
 class Parallel:
     """How this run executes its batches, and how many it keeps in flight."""
 
@@ -254,7 +266,8 @@ def clean_corpus(
         journal.finish()
         text = summary.write(out, str(raw), time.monotonic() - started, tmp)
         if settings.run.report:
-            text += report_section(out, logger, pool)
+            pages = pool if pool is not None else _DaskPages(dask_threads) if dask_threads is not None else None
+            text += report_section(out, logger, pages)
     create_markdown_artifact(key="boilerstrip-run-summary", markdown=text, description=f"boilerstrip {raw} -> {out}")
     create_table_artifact(key="boilerstrip-edits-per-cleaner", table=summary.table() or [{"cleaner": "-", "edits": 0}])
     journal.close()
