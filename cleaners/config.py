@@ -11,6 +11,9 @@ The ``[cleaners]`` table of the config file::
     dedupe_window = 3                                       # dedupe_captions: lines to look back
     trailer_max_gap = 2                                     # remove_trailer_block: gap lines allowed
     extract_timeout = 30                                    # HTML: seconds an extraction may take
+    repeated_min_documents = 5      # remove_repeated_lines (needs the flow's [run] repeated_lines):
+    repeated_min_share = 0.5        #   a line in at least this many documents of its site, and this share,
+    repeated_max_chars = 100        #   and no longer than this, goes
 
 Other top-level tables belong to the tools that read the same file (the flow's
 ``[run]``); this module only reads ``[cleaners]`` and rejects unknown keys in it.
@@ -38,6 +41,7 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "remove_copyright_footer",
     "remove_tag_lists",
     "remove_navigation_chrome",
+    "remove_repeated_lines",
     "dedupe_captions",
     "normalize_whitespace",
 )
@@ -58,6 +62,9 @@ class Config:
     trailer_max_gap: int = 2
     max_rounds: int = 3
     extract_timeout: float = 30.0
+    repeated_min_documents: int = 5
+    repeated_min_share: float = 0.5
+    repeated_max_chars: int = 100
     source: str | None = field(default=None, compare=False)
 
     def enabled(self) -> list[str]:
@@ -135,11 +142,25 @@ def from_mapping(table: dict, *, base_dir: Path, where: str) -> Config:
             "extract_timeout must be a positive number of seconds",
         )
         values["extract_timeout"] = float(value)
+    if "repeated_min_share" in table:
+        share = table["repeated_min_share"]
+        _expect(
+            isinstance(share, int | float) and not isinstance(share, bool) and 0 < share <= 1,
+            where,
+            "repeated_min_share must be in (0, 1]",
+        )
+        values["repeated_min_share"] = float(share)
     if "review_share" in table:
         share = table["review_share"]
         _expect(isinstance(share, int | float) and 0 < share <= 1, where, "review_share must be in (0, 1]")
         values["review_share"] = float(share)
-    for key, low in (("dedupe_window", 1), ("trailer_max_gap", 0), ("max_rounds", 1)):
+    for key, low in (
+        ("dedupe_window", 1),
+        ("trailer_max_gap", 0),
+        ("max_rounds", 1),
+        ("repeated_min_documents", 2),
+        ("repeated_max_chars", 1),
+    ):
         if key in table:
             value = table[key]
             _expect(

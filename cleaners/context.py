@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .model import Span
     from .phrases import PhraseBook
+    from .repeated import SiteRepeats
 
 
 @dataclass(slots=True)
@@ -24,6 +25,8 @@ class Context:
     """A language the document declares for itself (HTML `lang`): used instead of detection."""
     headlines: frozenset[str] = frozenset()
     """The headlines an HTML page declares, as `title.key`s (for remove_page_title)."""
+    repeats: SiteRepeats | None = None
+    """Corpus statistics for the document's site (remove_repeated_lines); None: not gathered."""
     memo: dict = field(default_factory=dict)
     """Per-document memo of line verdicts; several cleaners ask about the same lines."""
     _languages: tuple[str, frozenset[str]] | None = None

@@ -23,6 +23,7 @@ MIN_PROB = 0.5
 
 _lock = threading.Lock()
 _factory = None
+_detector = None
 
 
 def _get_factory():
@@ -36,6 +37,18 @@ def _get_factory():
             factory.set_seed(0)
             _factory = factory
         return _factory
+
+
+def _get_detector():
+    """langdetect's answers, about four times faster (see `fastdetect`)."""
+    global _detector
+    factory = _get_factory()
+    with _lock:
+        if _detector is None:
+            from .fastdetect import FastDetector
+
+            _detector = FastDetector(factory)
+        return _detector
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +81,8 @@ def detect(text: str, skip: Callable[[str], bool] | None = None) -> Language:
         return Language(UNKNOWN, 0.0)
     from langdetect.lang_detect_exception import LangDetectException
 
-    detector = _get_factory().create()
-    detector.append(chunk)
     try:
-        best = detector.get_probabilities()[0]
+        best = _get_detector().probabilities(chunk)[0]
     except (LangDetectException, IndexError):
         return Language(UNKNOWN, 0.0)
     if best.prob < MIN_PROB:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, encoding, html, language, paragraphs, title, trailer, whitespace
+from . import captions, encoding, html, language, paragraphs, repeated, title, trailer, whitespace
 from .config import Config
 from .context import Context
 from .decode import NAME as DECODE_NAME
@@ -53,6 +53,7 @@ REGISTRY: dict[str, Step] = {
     "dedupe_captions": Step("dedupe_captions", 1, captions.find),
     "classify_paragraphs": Step("classify_paragraphs", 1, paragraphs.find),
     "remove_page_title": Step("remove_page_title", 1, title.find),
+    "remove_repeated_lines": Step("remove_repeated_lines", 1, repeated.find),
     **{c.name: Step(c.name, c.version, c.find) for c in PHRASE_CLEANERS},
 }
 PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
@@ -87,12 +88,16 @@ def clean(
     config: Config | None = None,
     source: str | Path | None = None,
     format: str = "auto",
+    repeats: repeated.SiteRepeats | None = None,
 ) -> Cleaned:
     """Clean one article. `raw` bytes are decoded first; a str is taken as decoded text.
 
     `format` is "text", "html" or "auto" (decided by content). HTML goes through
     main-content extraction first; `Cleaned.decoded` is then the extracted text,
     which the edits (and the diff log) start from.
+
+    `repeats` are the corpus statistics of the document's site, for
+    `remove_repeated_lines` (which does nothing without them).
 
     Each enabled cleaner runs in config order; one that changed something runs again
     (up to `config.max_rounds`) so that a cleaner is idempotent on its own output.
@@ -116,7 +121,7 @@ def clean(
         headlines = title.headline_keys(extracted.headlines)
     original = text
     enabled = config.enabled()
-    ctx = Context(config=config, book=phrase_book(config), language_hint=hint, headlines=headlines)
+    ctx = Context(config=config, book=phrase_book(config), language_hint=hint, headlines=headlines, repeats=repeats)
     by_name = {c.name: c for c in PHRASE_CLEANERS}
     # in config order: the first cleaner that claims a line is the one that removes it
     ctx.classifiers = tuple(by_name[name] for name in dict.fromkeys(enabled) if name in by_name)
@@ -179,3 +184,16 @@ def _review(meta: Meta, text: str, invalid_bytes: int, config: Config) -> None:
         reasons.append(f"{invalid_bytes} undecodable bytes replaced by U+FFFD")
     meta.needs_review = bool(reasons)
     meta.review_reason = "; ".join(reasons)
+
+
+def repeated_line_hashes(raw: bytes | str, *, config: Config | None = None, format: str = "auto") -> set[int]:
+    """The map step of `remove_repeated_lines` for one document: the hashes of its
+    candidate lines, read as `clean` reads the document (decoded; for HTML, extracted)."""
+    config = config or Config()
+    if isinstance(raw, bytes):
+        text = decode(raw, declared=html.declared_charset(raw) if format != "text" else None).text
+    else:
+        text = raw
+    if format == "html" or (format == "auto" and html.looks_like_html(text)):
+        text = html.extract(text, timeout=config.extract_timeout).text
+    return repeated.document_hashes(text, config.repeated_max_chars)

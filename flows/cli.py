@@ -12,20 +12,44 @@ import json
 import os
 import sys
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import localserver
+from .files import input_is_dir, input_root, output_root
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEPLOYMENT = "boilerstrip-clean"
 
 
+def _output(text: str) -> Path:
+    try:
+        return output_root(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 def _add_run_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("raw", type=Path, help="folder of raw articles (.txt, .html, .htm, optionally .gz)")
-    parser.add_argument("--out", type=Path, required=True, help="output folder (mirrors the input tree)")
+    parser.add_argument(
+        "raw",
+        type=input_root,
+        help="folder of raw articles (.txt, .html, .htm, optionally .gz); also an fsspec URL (file://, s3://, ...)",
+    )
+    parser.add_argument("--out", type=_output, required=True, help="output folder (mirrors the input tree)")
     parser.add_argument("--config", type=Path, help="TOML file with [run] and [cleaners] tables")
-    parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 200)")
+    parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 500)")
     parser.add_argument("--format", choices=("auto", "text", "html"), help="input format (default auto)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        help="processes that clean: 0 = one per core (default), 1 = the flow process only; with --dask: Dask workers",
+    )
+    parser.add_argument(
+        "--repeated-lines",
+        action="store_true",
+        default=None,
+        help="first gather per-site line statistics, so remove_repeated_lines can drop lines a site repeats",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     clean = commands.add_parser("clean", help="clean a folder of articles now (Prefect flow, no setup needed)")
     _add_run_options(clean)
+    clean.add_argument(
+        "--dask",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run the batches on Dask: a scheduler address (tcp://host:8786), or none for a local cluster "
+        "of --workers processes",
+    )
     clean.add_argument("--force", action="store_true", help="redo every file, even unchanged ones")
     clean.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
 
@@ -67,31 +99,42 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parameters(args: argparse.Namespace) -> dict:
-    params = {"raw_dir": str(args.raw.resolve()), "out_dir": str(args.out.resolve())}
+    raw = str(args.raw.resolve()) if isinstance(args.raw, Path) else args.raw
+    params = {"raw_dir": raw, "out_dir": str(args.out.resolve())}
     if args.config:
         params["config"] = str(args.config.resolve())
     if args.batch_size:
         params["batch_size"] = args.batch_size
     if args.format:
         params["format"] = args.format
+    if args.workers is not None:
+        params["workers"] = args.workers
+    if args.repeated_lines:
+        params["repeated_lines"] = True
     return params
 
 
-def _check_inputs(args: argparse.Namespace) -> None:
-    """Fail before Prefect starts: a wrong folder or a bad config should cost no wait."""
+def _check_inputs(args: argparse.Namespace):
+    """Fail before Prefect starts: a wrong folder or a bad config should cost no wait.
+    Returns the settings, with the command line's run options applied."""
     from cleaners import ConfigError, PhraseError
 
     from .settings import load_settings
 
-    if not args.raw.is_dir():
+    if not input_is_dir(args.raw):
         _usage_error(f"input folder {args.raw} does not exist")
     if args.batch_size is not None and args.batch_size < 1:
         _usage_error("--batch-size must be at least 1")
-    raw, out = args.raw.resolve(), args.out.resolve()
-    if out == raw or raw in out.parents:
-        _usage_error(f"output folder {args.out} must not be inside the input folder {args.raw}")
+    if args.workers is not None and args.workers < 0:
+        _usage_error("--workers must be 0 (one per core) or more")
+    if isinstance(args.raw, Path):
+        raw, out = args.raw.resolve(), args.out.resolve()
+        if out == raw or raw in out.parents:
+            _usage_error(f"output folder {args.out} must not be inside the input folder {args.raw}")
     try:
-        load_settings(args.config)
+        return load_settings(args.config).with_run(
+            workers=args.workers, dask=getattr(args, "dask", None), repeated_lines=args.repeated_lines
+        )
     except (ConfigError, PhraseError) as err:
         _usage_error(str(err))
 
@@ -137,12 +180,72 @@ class Progress:
             self.bar.stop()
 
 
+def _loopback(url: str) -> bool:
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url if "://" in url else f"tcp://{url}").hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _dask_runner(dask: str, workers: int, stack: ExitStack):
+    """prefect-dask's DaskTaskRunner for `--dask`, with a Prefect API its workers reach.
+
+    Dask workers run the batch tasks, and each needs the Prefect API: Prefect sends them
+    the flow's settings, PREFECT_API_URL included, with every task. Without one, each
+    worker would start a temporary server of its own and time out. So: a configured or
+    recorded server is used; for a local cluster or a scheduler on this machine, a
+    server is started for this run; a scheduler elsewhere needs PREFECT_API_URL set to
+    an address its workers can reach (a loopback URL would point them at themselves)."""
+    from . import runners
+
+    api = os.environ.get("PREFECT_API_URL")
+    remote = dask != "local" and not _loopback(dask)
+    if remote and (not api or _loopback(api)):
+        told = f"PREFECT_API_URL is {api}, which only this machine reaches" if api else "no PREFECT_API_URL is set"
+        _usage_error(
+            f"--dask {dask}: its workers need a Prefect API they can reach, and {told}. Run a Prefect server "
+            "they can reach (e.g. `prefect server start --host 0.0.0.0`) and set PREFECT_API_URL="
+            "http://THIS-HOST:4200/api here; the workers get it from the flow"
+        )
+    if not api:
+        print("boilerstrip: starting a Prefect server for this run (Dask workers need one) ...", file=sys.stderr)
+        state = stack.enter_context(localserver.for_this_run())
+        os.environ["PREFECT_API_URL"] = state["api_url"]
+        print(
+            f"boilerstrip: Prefect server {state['ui_url']} (pid {state['pid']}) until the run ends; "
+            "`boilerstrip server start` keeps one for every run",
+            file=sys.stderr,
+        )
+    from prefect_dask import DaskTaskRunner
+
+    if dask != "local":
+        return DaskTaskRunner(address=dask), f"Dask scheduler {dask}"
+    n = runners.workers_for(workers)
+    cluster = {"n_workers": n, "processes": True, "threads_per_worker": 1, "host": "127.0.0.1"}
+    return DaskTaskRunner(cluster_kwargs={**cluster, "dashboard_address": None}), f"a local Dask cluster of {n}"
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
-    _check_inputs(args)
+    settings = _check_inputs(args)
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     via = localserver.configure_environment()
-    print(f"boilerstrip: {args.raw} -> {args.out} via {via}", file=sys.stderr, flush=True)
+    with ExitStack() as stack:
+        runner = None
+        if settings.run.dask:
+            runner, where = _dask_runner(settings.run.dask, settings.run.workers, stack)
+            via = f"{where}, Prefect API {os.environ['PREFECT_API_URL']}"
+        print(f"boilerstrip: {args.raw} -> {args.out} via {via}", file=sys.stderr, flush=True)
+        return _clean(args, runner, settings.run.dask)
+
+
+def _clean(args: argparse.Namespace, runner, dask: str) -> int:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from .flow import clean_corpus, count_inputs, progress_hooks
@@ -150,11 +253,12 @@ def cmd_clean(args: argparse.Namespace) -> int:
     progress = Progress(count_inputs(args.raw))
     progress_hooks.append(progress)
     started = time.time()
+    flow = clean_corpus.with_options(task_runner=runner) if runner is not None else clean_corpus
     try:
         # No worker watches this run for crashes, so its heartbeat thread only costs
         # time (about 1 s per run joining it).
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            counts = clean_corpus(**_parameters(args), force=args.force)
+            counts = flow(**_parameters(args), force=args.force, **({"dask": dask} if dask else {}))
         from prefect.events.worker import EventsWorker
         from prefect.logging.handlers import APILogWorker
 

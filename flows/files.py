@@ -11,6 +11,7 @@ import os
 import tempfile
 import zlib
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -56,13 +57,62 @@ def accepted(name: str) -> bool:
     return lower.endswith(SUFFIXES)
 
 
-def discover(root: Path) -> Iterator[Item]:
+def input_root(raw: str | Path) -> Path | str:
+    """Where the raw files are: a local folder (also given as a file:// URL) as a Path,
+    any other fsspec URL (memory://, s3://, ...) as the URL itself."""
+    text = str(raw)
+    if "://" not in text:
+        return Path(text)
+    if text.startswith("file://"):
+        return Path(text.removeprefix("file://") or "/")
+    return text.rstrip("/")
+
+
+def output_root(out: str | Path) -> Path:
+    """The output folder: a local or shared (NFS, ...) folder, also as a file:// URL. Other
+    filesystems are refused: the journal is appended to, and every output is renamed
+    into place, which object stores cannot do atomically."""
+    text = str(out)
+    if text.startswith("file://"):
+        return Path(text.removeprefix("file://") or "/")
+    if "://" in text:
+        raise ValueError(
+            f"output {text}: outputs go to a local or shared folder (or a file:// URL); inputs may be any fsspec URL"
+        )
+    return Path(text)
+
+
+def per_process(root: Path | str) -> bool:
+    """Inputs only this process can see (fsspec's memory://): no worker processes."""
+    return isinstance(root, str) and root.startswith("memory://")
+
+
+def input_path(raw_dir: str, source: str) -> Path | str:
+    root = input_root(raw_dir)
+    return root / source if isinstance(root, Path) else f"{root}/{source}"
+
+
+def input_is_dir(raw_dir: str | Path) -> bool:
+    root = input_root(raw_dir)
+    if isinstance(root, Path):
+        return root.is_dir()
+    import fsspec
+
+    fs, path = fsspec.core.url_to_fs(root)
+    return fs.isdir(path)
+
+
+def discover(root: Path | str) -> Iterator[Item]:
     """Every accepted file under `root`, depth first, names sorted within a folder.
 
     Symbolic links are not followed (a link could lead out of the input folder or into
     a loop) but reported, as are folders that cannot be listed. Hidden files and
     folders (".git", editor swap files) are skipped.
     """
+    root = input_root(root)
+    if isinstance(root, str):
+        yield from _discover_url(root)
+        return
     stack = [root]
     while stack:
         folder = stack.pop()
@@ -88,6 +138,35 @@ def discover(root: Path) -> Iterator[Item]:
         stack.extend(reversed(subfolders))
 
 
+def _discover_url(url: str) -> Iterator[Item]:
+    """`discover` on an fsspec filesystem: the same order and rules (object stores have
+    no symbolic links)."""
+    import fsspec
+
+    fs, top = fsspec.core.url_to_fs(url)
+    top = top.rstrip("/")
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        rel_folder = folder[len(top) :].strip("/")
+        try:
+            entries = fs.ls(folder, detail=True)
+        except OSError as err:
+            yield Item(rel_folder, rel_folder, "auto", problem=f"cannot list folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in sorted(entries, key=lambda e: e["name"].rstrip("/").rsplit("/", 1)[-1]):
+            name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
+            if name.startswith(".") or entry["name"].rstrip("/") == folder:
+                continue
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if entry["type"] == "directory":
+                subfolders.append(f"{folder}/{name}")
+            elif accepted(name):
+                yield Item(rel, output_for(rel), format_for(rel))
+        stack.extend(reversed(subfolders))
+
+
 class InputTooLarge(ValueError):
     pass
 
@@ -96,28 +175,38 @@ class CorruptInput(ValueError):
     pass
 
 
-def read_input(path: Path, limit: int) -> bytes:
+def read_input(path: Path | str, limit: int) -> bytes:
     """The file's bytes, gunzipped for .gz; refuse anything beyond `limit` bytes
-    before it is all in memory (a gzip bomb stops at the limit)."""
+    before it is all in memory (a gzip bomb stops at the limit). `path` may be an
+    fsspec URL."""
+    if isinstance(path, str):
+        import fsspec
+
+        with fsspec.open(path, "rb") as handle:
+            return _read_limited(handle, path.lower().endswith(".gz"), limit)
     with open(path, "rb") as handle:
-        if not path.name.lower().endswith(".gz"):
-            data = handle.read(limit + 1)
-            if len(data) > limit:
-                raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
-            return data
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = bytearray()
-        try:
-            while chunk := handle.read(CHUNK):
-                out += inflater.decompress(chunk, limit + 1 - len(out))
-                if len(out) > limit or inflater.unconsumed_tail:
-                    raise InputTooLarge(f"gzip expands beyond the {limit // (1024 * 1024)} MB limit")
-            out += inflater.flush()
-        except zlib.error as err:
-            raise CorruptInput(f"corrupt gzip data: {err}") from None
-        if not inflater.eof:
-            raise CorruptInput("gzip data is truncated")
-        return bytes(out)
+        return _read_limited(handle, path.name.lower().endswith(".gz"), limit)
+
+
+def _read_limited(handle, gzipped: bool, limit: int) -> bytes:
+    if not gzipped:
+        data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
+        return data
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    try:
+        while chunk := handle.read(CHUNK):
+            out += inflater.decompress(chunk, limit + 1 - len(out))
+            if len(out) > limit or inflater.unconsumed_tail:
+                raise InputTooLarge(f"gzip expands beyond the {limit // (1024 * 1024)} MB limit")
+        out += inflater.flush()
+    except zlib.error as err:
+        raise CorruptInput(f"corrupt gzip data: {err}") from None
+    if not inflater.eof:
+        raise CorruptInput("gzip data is truncated")
+    return bytes(out)
 
 
 TMP_DIR = ".boilerstrip-tmp"
@@ -139,12 +228,18 @@ class OutsideOutput(ValueError):
     """A path that would land outside the output folder (a symlink inside it, ...)."""
 
 
-def contained(out_dir: Path, path: Path) -> Path:
+def contained(out_dir: Path, path: Path, cache: dict | None = None) -> Path:
     """`path`, after checking that writing it cannot leave `out_dir`: its folder,
-    symlinks resolved, must be the output folder or inside it."""
-    root = out_dir.resolve()
-    folder = path.parent.resolve()
-    if folder != root and root not in folder.parents:
+    symlinks resolved, must be the output folder or inside it. `cache` (one per batch)
+    keeps the verdict per folder: resolving costs a system call per path component."""
+    verdict = cache.get(path.parent) if cache is not None else None
+    if verdict is None:
+        root = out_dir.resolve()
+        folder = path.parent.resolve()
+        verdict = folder == root or root in folder.parents
+        if cache is not None:
+            cache[path.parent] = verdict
+    if not verdict:
         raise OutsideOutput(f"{display(str(path))} would be written outside {out_dir}")
     if path.is_symlink():
         raise OutsideOutput(f"{display(str(path))} is a symbolic link; not overwritten")
@@ -163,5 +258,55 @@ def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class AtomicWriter:
+    """`write_atomic` for the many files of a batch, with the waits for the disk taken off
+    the cleaning: each file is written under a temporary name at once, then a thread
+    syncs it and renames it into place while the next document is cleaned. `close()`
+    waits for every file and raises the first error (the batch then fails and is
+    retried). The guarantee is write_atomic's: a final name only ever holds a whole file."""
+
+    def __init__(self, tmp_dir: Path, threads: int = 2) -> None:
+        self.tmp_dir = tmp_dir
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="boilerstrip-sync")
+        self.pending: list[Future] = []
+        self.made: set[Path] = set()  # folders made for this batch
+        self.verdicts: dict = {}  # contained()'s verdicts, for this batch
+
+    def write(self, path: Path, data: bytes) -> None:
+        if path.parent not in self.made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.made.add(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=".part.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb", closefd=False) as handle:
+                handle.write(data)
+        except BaseException:
+            os.close(fd)
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.pending.append(self.pool.submit(_sync_and_rename, fd, tmp, path))
+
+    def close(self) -> None:
+        try:
+            for future in self.pending:
+                future.result()
+        finally:
+            self.pool.shutdown(wait=True)
+            self.pending = []
+
+
+def _sync_and_rename(fd: int, tmp: str, path: Path) -> None:
+    try:
+        os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, path)
+    except BaseException:
+        if fd != -1:
+            os.close(fd)
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 STATE = "boilerstrip-server.json"
@@ -61,9 +63,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start(port: int | None = None, timeout: float = 120.0) -> dict:
-    """Start `prefect server start` detached; wait until it answers; record it."""
-    current = running()
+def start(port: int | None = None, timeout: float = 120.0, record: bool = True) -> dict:
+    """Start `prefect server start` detached; wait until it answers; record it (unless
+    `record` is false: a server for one run, which the caller stops with `stop_pid`)."""
+    current = running() if record else None
     if current:
         return current
     port = port or free_port()
@@ -91,8 +94,45 @@ def start(port: int | None = None, timeout: float = 120.0) -> dict:
             raise RuntimeError(f"prefect server did not answer within {timeout:.0f} s")
         time.sleep(0.25)
     state = {"pid": process.pid, "api_url": api_url, "ui_url": f"http://127.0.0.1:{port}", "home": str(home)}
-    state_path().write_text(json.dumps(state))
+    if record:
+        state_path().write_text(json.dumps(state))
+    else:
+        state["process"] = process
     return state
+
+
+@contextmanager
+def for_this_run(timeout: float = 180.0) -> Iterator[dict]:
+    """A server that lives as long as the `with` block (not recorded, so no other
+    command picks it up), stopped by its PID at the end."""
+    state = start(timeout=timeout, record=False)
+    process = state.pop("process")
+    try:
+        yield state
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=20)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def stop_pid(pid: int) -> bool:
+    """Stop a server this process started (its process group), and wait for it."""
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return False
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    return True
 
 
 def stop() -> bool:
@@ -101,19 +141,7 @@ def stop() -> bool:
     except (OSError, ValueError):
         return False
     pid = state.get("pid")
-    stopped = False
-    if isinstance(pid, int):
-        try:
-            os.killpg(pid, signal.SIGTERM)  # the server and anything it started
-            stopped = True
-        except ProcessLookupError:
-            pass
-        for _ in range(100):
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+    stopped = isinstance(pid, int) and stop_pid(pid)  # the server and anything it started
     state_path().unlink(missing_ok=True)
     return stopped
 

@@ -1,8 +1,9 @@
 """The manifest (`manifest.jsonl`, one record per input) and the run summary.
 
 While a run goes, each finished batch is appended to `manifest.journal.jsonl`;
-at the end the journal becomes the new manifest in one atomic rename. A run that
-is killed leaves the journal behind; the next run moves it to
+at the end the journal becomes the new manifest in one atomic rename, and is
+removed when the run's summary and report are written too. A run that is killed
+leaves the journal behind; the next run moves it to
 `manifest.resumed.jsonl` and reads it as well as the old manifest, so finished
 work is not redone (and is reported as done by this run).
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,19 +89,34 @@ class Journal:
         self.out_dir = out_dir
         self.path = out_dir / JOURNAL
         out_dir.mkdir(parents=True, exist_ok=True)
+        self.path.unlink(missing_ok=True)  # (--force) may be a hard link to the manifest: never truncate that
         self.handle = open(self.path, "w", encoding="utf-8")
 
-    def append(self, records: list[dict]) -> None:
-        self.handle.write("".join(record_line(r) for r in records))
+    def append(self, lines: str) -> None:
+        """A batch's manifest lines, in one write (and one fsync)."""
+        self.handle.write(lines)
         self.handle.flush()
         os.fsync(self.handle.fileno())
 
     def finish(self) -> Path:
+        """Publish the journal as the new manifest. The journal stays until `close`:
+        a run killed after this (writing its summary or report) is resumed as one
+        that did all its work, so the next run ends as an uninterrupted one would."""
         self.handle.close()
         manifest = self.out_dir / MANIFEST
-        os.replace(self.path, manifest)
-        (self.out_dir / RESUMED).unlink(missing_ok=True)
+        staged = self.out_dir / (MANIFEST + ".new")
+        staged.unlink(missing_ok=True)
+        try:
+            os.link(self.path, staged)
+        except OSError:  # a filesystem without hard links
+            shutil.copyfile(self.path, staged)
+        os.replace(staged, manifest)
         return manifest
+
+    def close(self) -> None:
+        """The run is over: nothing is left to resume."""
+        self.path.unlink(missing_ok=True)
+        (self.out_dir / RESUMED).unlink(missing_ok=True)
 
 
 @dataclass
@@ -131,6 +148,18 @@ class Summary:
                 self.edits.update(r.get("edits", {}))
             if r.get("needs_review"):
                 self.flagged.append((r["source"], r.get("review_reason", "")))
+
+    def merge(self, other: Summary) -> None:
+        """Add the totals of a later batch (lists keep the batches' order)."""
+        self.files += other.files
+        self.status.update(other.status)
+        self.languages.update(other.languages)
+        self.edits.update(other.edits)
+        self.chars_before += other.chars_before
+        self.chars_after += other.chars_after
+        self.words_removed += other.words_removed
+        self.failed += other.failed
+        self.flagged += other.flagged
 
     def table(self) -> list[dict]:
         """Edits per cleaner in this run, for a Prefect table artifact."""
@@ -173,6 +202,27 @@ class Summary:
         text = self.markdown(raw_dir, str(out_dir), seconds)
         write_atomic(out_dir / SUMMARY, text.encode("utf-8"), tmp_dir)
         return text
+
+
+@dataclass
+class Outcome:
+    """What a batch sends back to the flow: its manifest lines and its totals. Small on
+    purpose (no texts): it travels from a worker process or a Dask worker."""
+
+    lines: str = ""
+    summary: Summary = field(default_factory=Summary)
+
+    @classmethod
+    def of(cls, records: list[dict]) -> Outcome:
+        summary = Summary()
+        summary.add(records)
+        return cls("".join(record_line(r) for r in records), summary)
+
+    def then(self, later: Outcome) -> Outcome:
+        merged = Summary()
+        merged.merge(self.summary)
+        merged.merge(later.summary)
+        return Outcome(self.lines + later.lines, merged)
 
 
 def _cell(text: str) -> str:

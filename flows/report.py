@@ -825,9 +825,59 @@ class Totals:
 COLUMNS = ["source", "href", "language", "share", "edits", "removals", "flags", "status", "error", "cleaners", "rules"]
 
 
-def write_report(out_dir: str | Path) -> Path:
+CHUNK = 200  # documents a worker process renders at a time
+
+
+@dataclass(slots=True)
+class _Rendered:
+    """What the index needs of a rendered page: the parsed log's edit notes."""
+
+    notes: list[Note]
+
+
+def _render_pages(out: Path, staging: Path, work: list[tuple[dict, str]]) -> list[_Rendered]:
+    """Render and write the pages of some documents (in a worker process, or here)."""
+    done = []
+    for record, name in work:
+        clean = _read(out / record["output"]) if record.get("output") else None
+        diff = _read(out / record["diff"]) if record.get("diff") and clean is not None else None
+        page, log = render_document(record, clean, diff, name.count("/") + 1)
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(page.encode("utf-8"))
+        done.append(_Rendered(log.notes))
+    return done
+
+
+def _rendered(out: Path, staging: Path, records: Iterator[dict], used: set[str], pool) -> Iterator:
+    """(record, page name, rendered) in manifest order; pages rendered by `pool` (an
+    Executor) a chunk at a time, at most two chunks per worker ahead, when there is one."""
+    named = ((record, _page_path(str(record.get("source", "")), used)) for record in records)
+    if pool is None:
+        for record, name in named:
+            yield record, name, _render_pages(out, staging, [(record, name)])[0]
+        return
+    from collections import deque
+    from itertools import islice
+
+    pending: deque = deque()
+    ahead = 2 * max(1, getattr(pool, "_max_workers", 1))
+    while True:
+        chunk = list(islice(named, CHUNK))
+        if chunk:
+            pending.append((chunk, pool.submit(_render_pages, out, staging, chunk)))
+        if pending and (len(pending) >= ahead or not chunk):
+            chunk_done, future = pending.popleft()
+            for (record, name), rendered in zip(chunk_done, future.result(), strict=True):
+                yield record, name, rendered
+        if not chunk and not pending:
+            return
+
+
+def write_report(out_dir: str | Path, pool=None) -> Path:
     """Write OUT/report.html and OUT/report/<source>.html for every manifest record.
-    The same folder gives the same report, byte for byte (no dates, no absolute paths)."""
+    The same folder gives the same report, byte for byte (no dates, no absolute paths),
+    whether `pool` (a process pool that renders pages in parallel) is given or not."""
     out = Path(out_dir)
     if not (out / MANIFEST).is_file():
         raise ReportError(f"{out / MANIFEST} does not exist: run `boilerstrip clean` first")
@@ -843,15 +893,8 @@ def write_report(out_dir: str | Path) -> Path:
     docs = []
     used: set[str] = set()
     try:
-        for record in manifest_records(out):
+        for record, name, log in _rendered(out, staging, manifest_records(out), used, pool):
             source = str(record.get("source", ""))
-            name = _page_path(source, used)
-            clean = _read(out / record["output"]) if record.get("output") else None
-            diff = _read(out / record["diff"]) if record.get("diff") and clean is not None else None
-            page, log = render_document(record, clean, diff, name.count("/") + 1)
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(page.encode("utf-8"))
             totals.add(record, log)
             failed = record.get("status") == "failed"
             words = record.get("words_before") or 0
@@ -982,12 +1025,12 @@ and encoding fixes. Click a cleaner or rule to filter the table.</p>
     return _page("boilerstrip run report", body, INDEX_JS)
 
 
-def report_section(out_dir: str | Path, logger=None) -> str:
+def report_section(out_dir: str | Path, logger=None, pool=None) -> str:
     """Write the report at the end of a run; markdown that links it, for the run's
     Prefect artifact. A report that cannot be written is logged, not fatal: the
     cleaning is done and recorded by then."""
     try:
-        path = write_report(out_dir)
+        path = write_report(out_dir, pool)
     except Exception as err:  # the run's outputs stand without it
         if logger is not None:
             logger.error("run report not written: %s: %s", type(err).__name__, err)

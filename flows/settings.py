@@ -3,11 +3,15 @@ configures the library. Validated at start; the effective settings are written
 next to the outputs so a run can be reproduced and audited.
 
     [run]
-    batch_size = 200          # files per Prefect task: big enough that Prefect's per-task cost is small
+    batch_size = 500          # files per Prefect task: big enough that Prefect's per-task cost is small
     format = "auto"           # auto | text | html
     write_diff = true         # write a .diff log beside each .txt
     max_input_mb = 200        # refuse larger files (and .gz expanding beyond it)
     report = true             # write OUT/report.html (and OUT/report/) at the end of each run
+    workers = 0               # processes that clean: 0 = one per core, 1 = the flow process; Dask: its workers
+    dask = ""                 # "" (off), "local" (a LocalCluster of `workers`), or a scheduler "tcp://host:8786"
+    repeated_lines = false    # first gather per-site line statistics for remove_repeated_lines
+    site_depth = 1            # leading folders of a file's path that name its site (0: one site)
 """
 
 from __future__ import annotations
@@ -24,11 +28,15 @@ FORMATS = ("auto", "text", "html")
 
 @dataclass(frozen=True)
 class RunSettings:
-    batch_size: int = 200
+    batch_size: int = 500
     format: str = "auto"
     write_diff: bool = True
     max_input_mb: int = 200
     report: bool = True
+    workers: int = 0
+    dask: str = ""
+    repeated_lines: bool = False
+    site_depth: int = 1
 
     @property
     def max_input_bytes(self) -> int:
@@ -73,9 +81,16 @@ def _validate_run(table: dict, where: str) -> RunSettings:
             raise ConfigError(f"{where} [run]: {key} must be a positive integer, not {value!r}")
     if table.get("format", "auto") not in FORMATS:
         raise ConfigError(f"{where} [run]: format must be one of {', '.join(FORMATS)}, not {table['format']!r}")
-    for key in ("write_diff", "report"):
+    for key in ("write_diff", "report", "repeated_lines"):
         if not isinstance(table.get(key, True), bool):
             raise ConfigError(f"{where} [run]: {key} must be true or false")
+    for key in ("workers", "site_depth"):
+        value = table.get(key, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ConfigError(f"{where} [run]: {key} must be an integer >= 0, not {value!r}")
+    dask = table.get("dask", "")
+    if not isinstance(dask, str) or not (dask in ("", "local") or "://" in dask):
+        raise ConfigError(f'{where} [run]: dask must be "", "local" or a scheduler address like "tcp://host:8786"')
     return RunSettings(**table)
 
 

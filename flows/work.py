@@ -16,8 +16,9 @@ from pathlib import Path
 from cleaners import Config, clean
 from cleaners.decode import sniff_binary
 from cleaners.difflog import render
+from cleaners.repeated import SiteRepeats
 
-from .files import TMP_DIR, Item, OutsideOutput, contained, display, read_input, write_atomic
+from .files import TMP_DIR, AtomicWriter, Item, OutsideOutput, contained, display, input_path, read_input
 
 STATUS_CLEANED = "cleaned"
 STATUS_SKIPPED = "skipped-unchanged"
@@ -36,6 +37,7 @@ class Job:
     write_diff: bool = True
     max_input_bytes: int = 200 * 1024 * 1024
     force: bool = False
+    site_depth: int = 1  # leading folders of a source that name its site (repeated-line statistics)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +48,36 @@ class Task:
     previous: dict | None = None
 
 
-def _fmt(job: Job, item: Item) -> str:
+def format_of(job: Job, item: Item) -> str:
     if job.format != "auto":
         return job.format
     return item.format
 
 
-def _unchanged(job: Job, task: Task, digest: str) -> bool:
+def site_of(source: str, depth: int) -> str:
+    """The site a source belongs to: its first `depth` folders ("." for a file above them,
+    "" for every file when depth is 0)."""
+    if depth == 0:
+        return ""
+    folders = source.split("/")[:-1]
+    return "/".join(folders[:depth]) if len(folders) >= depth else "."
+
+
+def fingerprint(job: Job, repeats: SiteRepeats | None) -> str:
+    """The job's fingerprint, and the site's repeated lines when they can change the output:
+    a document is cleaned again when its site's statistics change."""
+    if repeats is None or not repeats.lines:
+        return job.fingerprint
+    digest = hashlib.sha256(job.fingerprint.encode())
+    digest.update(json.dumps([repeats.site, repeats.documents, sorted(repeats.lines.items())]).encode())
+    return digest.hexdigest()[:16]
+
+
+def _unchanged(job: Job, task: Task, digest: str, fingerprint: str) -> bool:
     prev = task.previous
     if job.force or not prev or prev.get("status") == STATUS_FAILED:
         return False
-    if prev.get("sha256") != digest or prev.get("fingerprint") != job.fingerprint:
+    if prev.get("sha256") != digest or prev.get("fingerprint") != fingerprint:
         return False
     out = Path(job.out_dir) / task.item.output
     return out.is_file() and (not job.write_diff or out.with_suffix(".diff").is_file())
@@ -74,7 +95,7 @@ def failure(item: Item, message: str, **extra) -> dict:
     return {**names(item), "output": None, "status": STATUS_FAILED, "error": message, **extra}
 
 
-def _refusal(raw: bytes) -> str | None:
+def refusal(raw: bytes) -> str | None:
     """Why a file's bytes are not worth cleaning, in words a person understands."""
     if not raw:
         return "empty file"
@@ -84,25 +105,37 @@ def _refusal(raw: bytes) -> str | None:
     return f"not text or HTML: {kind}" if kind else None
 
 
-def run_one(job: Job, task: Task) -> dict:
+def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None) -> dict:
+    """Clean one file; `repeats` are the corpus statistics by site, when gathered."""
+    writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
+    try:
+        return _run_one(job, task, writer, repeats)
+    finally:
+        writer.close()
+
+
+def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None) -> dict:
+    """The record is final once `writer` is closed: its outputs are then in place."""
     item = task.item
+    site = repeats.get(site_of(item.source, job.site_depth)) if repeats is not None else None
+    current = fingerprint(job, site)
     if item.problem:
         return failure(item, item.problem)
-    raw_path = Path(job.raw_dir) / item.source
+    raw_path = input_path(job.raw_dir, item.source)
     try:
         raw = read_input(raw_path, job.max_input_bytes)
     except (OSError, ValueError, EOFError) as err:
         return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
     digest = hashlib.sha256(raw).hexdigest()
-    refused = _refusal(raw)
+    refused = refusal(raw)
     if refused:
         return failure(item, refused, sha256=digest)
-    if _unchanged(job, task, digest):
+    if _unchanged(job, task, digest, current):
         previous = dict(task.previous)
         resumed = previous.pop("_resumed", False)  # done by an interrupted run: as if now
         return previous if resumed else {**previous, "status": STATUS_SKIPPED}
     try:
-        result = clean(raw, config=job.config, source=display(item.source), format=_fmt(job, item))
+        result = clean(raw, config=job.config, source=display(item.source), format=format_of(job, item), repeats=site)
     except Exception as err:  # one bad file must not stop the run: record it
         return failure(item, f"cleaning failed: {type(err).__name__}: {err}", sha256=digest)
     meta = result.meta
@@ -110,16 +143,15 @@ def run_one(job: Job, task: Task) -> dict:
         return failure(item, "no article text found in the page (the extractor returned nothing)", sha256=digest)
     out_dir = Path(job.out_dir)
     try:
-        out = contained(out_dir, out_dir / item.output)
-        diff = contained(out_dir, out.with_suffix(".diff"))
+        out = contained(out_dir, out_dir / item.output, writer.verdicts)
+        diff = contained(out_dir, out.with_suffix(".diff"), writer.verdicts)
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
-    tmp = out_dir / TMP_DIR
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
-    write_atomic(out, text.encode("utf-8"), tmp)
+    writer.write(out, text.encode("utf-8"))
     if job.write_diff:
         log = render(result, f"raw/{display(item.source)}", f"clean/{item.output}")
-        write_atomic(diff, log.encode("utf-8", "surrogateescape"), tmp)
+        writer.write(diff, log.encode("utf-8", "surrogateescape"))
     return {
         **names(item),
         "output": item.output,
@@ -141,14 +173,18 @@ def run_one(job: Job, task: Task) -> dict:
         "needs_review": meta.needs_review,
         "review_reason": meta.review_reason,
         "extraction": meta.extraction,
-        "fingerprint": job.fingerprint,
+        "fingerprint": current,
         "status": STATUS_CLEANED,
         "error": None,
     }
 
 
-def run_batch(job: Job, tasks: list[Task]) -> list[dict]:
-    return [run_one(job, task) for task in tasks]
+def run_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None) -> list[dict]:
+    writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
+    try:
+        return [_run_one(job, task, writer, repeats) for task in tasks]
+    finally:
+        writer.close()
 
 
 def record_line(record: dict) -> str:

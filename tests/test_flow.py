@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -178,6 +179,39 @@ def test_resume_after_a_crash_uses_the_journal(prefect_server, corpus: Path, tmp
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.txt")} == mtimes  # nothing redone
     assert (out / MANIFEST).read_bytes() == finished
     assert not (out / JOURNAL).exists() and not (out / RESUMED).exists()
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing in the flow may catch it."""
+
+
+def test_a_run_killed_writing_its_report_resumes_as_uninterrupted(
+    prefect_server, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = tmp_path / "reference"
+    run(corpus, reference)
+    import flows.flow
+
+    def killed(*_args, **_kwargs):
+        raise Killed
+
+    out = tmp_path / "clean"
+    with monkeypatch.context() as patch:
+        patch.setattr(flows.flow, "report_section", killed)
+        with pytest.raises(Killed):
+            run(corpus, out)
+    assert (out / MANIFEST).read_bytes() == (reference / MANIFEST).read_bytes()
+    assert (out / JOURNAL).exists() and not (out / "report.html").exists()
+    counts = run(corpus, out)  # the work was done by the killed run, for this one
+    assert counts["cleaned"] == 7 and counts.get("skipped-unchanged", 0) == 0
+    assert (out / MANIFEST).read_bytes() == (reference / MANIFEST).read_bytes()
+    pages = sorted(p.relative_to(reference) for p in (reference / "report").rglob("*.html"))
+    assert [(out / p).read_bytes() for p in pages] == [(reference / p).read_bytes() for p in pages]
+    assert not (out / JOURNAL).exists() and not (out / RESUMED).exists()
+    # --force starts a new journal: it must not truncate the manifest it may be linked to
+    os.link(out / MANIFEST, out / JOURNAL)
+    run(corpus, out, force=True)
+    assert (out / MANIFEST).read_bytes() == (reference / MANIFEST).read_bytes()
 
 
 def test_write_atomic_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

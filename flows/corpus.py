@@ -1,0 +1,86 @@
+"""Corpus statistics for `remove_repeated_lines`, as a map and a reduce.
+
+Map (per batch, on any worker): for each document, the hashes of its candidate lines
+(`cleaners.pipeline.repeated_line_hashes`), counted once per document, per site.
+Reduce (in the flow): add the batches' counts. Memory grows with the number of distinct
+candidate lines per site, never with the number of documents; the batches travel as
+counters of 64-bit hashes. The thresholds and the verdict are the cleaner's
+(`cleaners.repeated.select`); this module only counts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaners.pipeline import repeated_line_hashes
+from cleaners.repeated import SiteRepeats, select
+
+from .files import input_path, read_input, write_atomic
+from .work import Job, Task, format_of, refusal, site_of
+
+STATISTICS = "repeated-lines.json"
+
+
+@dataclass
+class LineCounts:
+    """Per site: how many documents, and in how many of them each line hash occurs."""
+
+    documents: Counter = field(default_factory=Counter)
+    lines: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, site: str, hashes: set[int]) -> None:
+        self.documents[site] += 1
+        self.lines.setdefault(site, Counter()).update(hashes)
+
+    def merge(self, other: LineCounts) -> None:
+        self.documents.update(other.documents)
+        for site, counts in other.lines.items():
+            self.lines.setdefault(site, Counter()).update(counts)
+
+    def distinct(self) -> int:
+        return sum(len(counts) for counts in self.lines.values())
+
+    def select(self, config) -> dict[str, SiteRepeats]:
+        return {
+            site: select(site, documents, self.lines.get(site, Counter()).items(), config)
+            for site, documents in sorted(self.documents.items())
+        }
+
+
+def count_batch(job: Job, tasks: list[Task]) -> LineCounts:
+    """The map step for one batch. A file that cannot be read is left out here; the
+    cleaning pass records why."""
+    counts = LineCounts()
+    for task in tasks:
+        item = task.item
+        if item.problem:
+            continue
+        try:
+            raw = read_input(input_path(job.raw_dir, item.source), job.max_input_bytes)
+        except (OSError, ValueError, EOFError):
+            continue
+        if refusal(raw):
+            continue
+        try:
+            hashes = repeated_line_hashes(raw, config=job.config, format=format_of(job, item))
+        except Exception:  # cleaning will fail on it too, and say why
+            continue
+        counts.add(site_of(item.source, job.site_depth), hashes)
+    return counts
+
+
+def write_statistics(out: Path, counts: LineCounts, table: dict[str, SiteRepeats], tmp: Path) -> None:
+    """What the statistics decided, per site, for people auditing a run: documents,
+    distinct candidate lines counted, and the repeated lines (hash -> documents)."""
+    data = {
+        site: {
+            "documents": repeats.documents,
+            "distinct_lines": len(counts.lines.get(site, ())),
+            "repeated": {f"{h:016x}": n for h, n in repeats.lines.items()},
+        }
+        for site, repeats in table.items()
+    }
+    write_atomic(out / STATISTICS, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8"), tmp)
