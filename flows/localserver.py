@@ -120,18 +120,26 @@ def for_this_run(timeout: float = 180.0) -> Iterator[dict]:
             process.wait()
 
 
+def wait_gone(pid: int, seconds: float) -> bool:
+    """Wait until process `pid` no longer exists; False if it still does after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.1)
+
+
 def stop_pid(pid: int) -> bool:
     """Stop a server this process started (its process group), and wait for it."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
         return False
-    for _ in range(100):
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
+    wait_gone(pid, 10)
     return True
 
 

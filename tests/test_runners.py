@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import runners
+from flows import localserver, runners
 from golden import ROOT
 
 BIN = Path(sys.executable).with_name("boilerstrip")
@@ -79,13 +79,7 @@ def dask_cluster(prefect_server):
     finally:
         cluster.close()
         for pid in pids:
-            for _ in range(50):
-                try:
-                    os.kill(pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.1)
-            else:
+            if not localserver.wait_gone(pid, 5):
                 os.kill(pid, signal.SIGKILL)
 
 
