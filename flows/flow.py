@@ -4,9 +4,9 @@ One Prefect task per *batch* of files, not per file: each task run costs Prefect
 tens of milliseconds of bookkeeping (more on the server), so 100,000 single-file
 tasks would spend more time on bookkeeping than on cleaning.
 
-Batches run one after another in the flow process (the default), side by side in
-local worker processes (`workers`), or on Dask when the flow is started with
-prefect-dask's DaskTaskRunner. Whatever the runner, results are taken in discovery
+Batches run side by side in local worker processes (the default: one per core;
+`workers = 1` runs them one after another in the flow process), or on Dask when the
+flow is started with prefect-dask's DaskTaskRunner. Whatever the runner, results are taken in discovery
 order, so the manifest, and everything made from it, is the same byte for byte; at
 most a few batches per worker are in flight, so memory does not grow with the corpus.
 """
