@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 EXTRACTOR = "trafilatura"
 SETTINGS = {
@@ -193,8 +194,9 @@ def _furniture(element) -> str | None:
 
 
 # One word of every pair is enough to make an element worth judging.
-_PAIR_ANCHORS = {"cookie", "cookies", "gdpr", "related", "share", "social", "latest", "more", "popular", "trending"} | {
-    "recommended"
+_PAIR_ANCHORS = {
+    *("cookie", "cookies", "gdpr", "related", "share", "social"),
+    *("latest", "more", "popular", "trending", "recommended"),
 }
 _STEM = re.compile("|".join(sorted({*_JUNK_WORDS, *_PAIR_ANCHORS})))
 
@@ -267,9 +269,18 @@ def prepass(tree) -> list[dict]:
     total = len(root.text_content()) or 1
     removed: list[dict] = []
     gone: set = set()
+
+    def inside_removed(element) -> bool:
+        return any(ancestor in gone for ancestor in element.iterancestors())
+
+    def remove(element, why: str, chars: int) -> None:
+        label = element.get("id") or element.get("class") or ""
+        removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
+        gone.add(element)
+
     for element in _candidates(root):
-        if any(ancestor in gone for ancestor in element.iterancestors()):
-            continue  # inside something already removed
+        if inside_removed(element):
+            continue
         why = _furniture(element)
         if why is None:
             continue
@@ -284,17 +295,10 @@ def prepass(tree) -> list[dict]:
         # big may be the article itself, whatever its class says.
         if chars > MAX_SHARE * total and why not in _COMMENT_REASONS:
             continue
-        label = element.get("id") or element.get("class") or ""
-        removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
-        gone.add(element)
+        remove(element, why, chars)
     for element in root.iter("ul", "ol"):
-        if element in gone or any(ancestor in gone for ancestor in element.iterancestors()):
-            continue
-        if _link_list(element):
-            label = element.get("id") or element.get("class") or ""
-            chars = len(element.text_content())
-            removed.append({"tag": element.tag, "name": label[:60], "reason": "list of links", "chars": chars})
-            gone.add(element)
+        if element not in gone and not inside_removed(element) and _link_list(element):
+            remove(element, "list of links", len(element.text_content()))
     for element in gone:
         element.drop_tree()
     return removed
@@ -330,7 +334,7 @@ def _metadata(tree) -> dict:
 def _headlines(tree) -> tuple[str, ...]:
     """Every headline the page declares, in full (the manifest's title is cut at 300)."""
     found = [*tree.xpath("//meta[@property='og:title']/@content"), *tree.xpath("//title//text()")]
-    found += [h1.text_content() for h1 in tree.iter("h1")][:3]
+    found += [h1.text_content() for h1 in islice(tree.iter("h1"), 3)]
     return tuple(dict.fromkeys(" ".join(str(t).split()) for t in found if str(t).strip()))
 
 
