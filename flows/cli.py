@@ -19,7 +19,9 @@ from . import localserver
 from .files import input_is_dir, input_root, output_root
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-DEPLOYMENT = "boilerstrip-clean"
+SERVED = "boilerstrip-serve"
+DEPLOYED = "boilerstrip-deploy"
+"""Default deployment names of `serve` and `deploy`: distinct, so one never replaces the other."""
 
 
 def _output(text: str) -> Path:
@@ -82,19 +84,38 @@ def build_parser() -> argparse.ArgumentParser:
     when = serve.add_mutually_exclusive_group(required=True)
     when.add_argument("--cron", help='cron schedule, e.g. "0 3 * * *"')
     when.add_argument("--interval", type=int, help="seconds between runs")
-    serve.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
+    serve.add_argument("--name", default=SERVED, help=f"deployment name (default {SERVED})")
 
-    deploy = commands.add_parser("deploy", help="deploy to a work pool; `prefect worker start --pool NAME` runs it")
+    deploy = commands.add_parser("deploy", help="deploy to a work pool; `boilerstrip worker --pool NAME` runs it")
     _add_run_options(deploy)
     deploy.add_argument("--pool", required=True, help="process work pool (created if missing)")
     sched = deploy.add_mutually_exclusive_group()
     sched.add_argument("--cron", help='cron schedule, e.g. "0 3 * * *"')
     sched.add_argument("--interval", type=int, help="seconds between runs")
-    deploy.add_argument("--name", default=DEPLOYMENT, help=f"deployment name (default {DEPLOYMENT})")
+    deploy.add_argument("--name", default=DEPLOYED, help=f"deployment name (default {DEPLOYED})")
+
+    worker = commands.add_parser(
+        "worker",
+        help="run a work pool's deployments (Prefect's process worker; stops on one kill -TERM, "
+        "even when started in the background)",
+    )
+    worker.add_argument("--pool", required=True, help="work pool to take runs from")
+    worker.add_argument("--limit", type=int, help="most flow runs at once (default: no limit)")
+    worker.add_argument("--name", dest="worker_name", help="worker name shown in Prefect (default: generated)")
 
     server = commands.add_parser("server", help="a local Prefect server that boilerstrip commands reuse")
     server.add_argument("action", choices=("start", "stop", "status"))
-    server.add_argument("--port", type=int, help="port on 127.0.0.1 (default: a free one)")
+    server.add_argument(
+        "--port",
+        type=int,
+        help=f"port on 127.0.0.1 (default {localserver.DEFAULT_PORT}; a free one if that is taken, with a note)",
+    )
+
+    doctor = commands.add_parser(
+        "doctor", help="check that scheduled runs will fire: packages, server, its log, the scheduler itself"
+    )
+    doctor.add_argument("--quick", action="store_true", help="skip the scheduler probe (a deployment made and deleted)")
+    doctor.add_argument("--wait", type=float, default=30.0, help="seconds to wait for the scheduler (default 30)")
     return parser
 
 
@@ -334,19 +355,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_inputs(args)
     print(f"boilerstrip: serving via {localserver.configure_environment()}", file=sys.stderr, flush=True)
     from .flow import clean_corpus
+    from .scheduling import serve
 
-    clean_corpus.serve(name=args.name, cron=args.cron, interval=args.interval, parameters=_parameters(args))
+    serve(clean_corpus, name=args.name, cron=args.cron, interval=args.interval, parameters=_parameters(args))
     return 0
+
+
+def _lasting_server(command: str) -> None:
+    """Point at a server that outlives this command, or stop with what to do."""
+    via = localserver.configure_environment()
+    if "temporary" in via:
+        _usage_error(
+            f"{command} needs a Prefect server that outlives this command: run "
+            "`boilerstrip server start` or set PREFECT_API_URL"
+        )
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _lasting_server("a worker")
+    extra = ["--limit", str(args.limit)] if args.limit else []
+    if args.worker_name:
+        extra += ["--name", args.worker_name]
+    print(
+        f"boilerstrip: worker for pool {args.pool} via Prefect API {os.environ['PREFECT_API_URL']} "
+        f"(pid {os.getpid()}; stop: Ctrl-C or kill -TERM {os.getpid()})",
+        file=sys.stderr,
+        flush=True,
+    )
+    from .scheduling import exec_worker
+
+    exec_worker(args.pool, extra)
+    return 0  # not reached: the process is now Prefect's worker
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
     _check_inputs(args)
-    via = localserver.configure_environment()
-    if "temporary" in via:
-        _usage_error(
-            "deploying needs a Prefect server that outlives this command: run "
-            "`boilerstrip server start` or set PREFECT_API_URL"
-        )
+    _lasting_server("deploying")
     from prefect import flow as prefect_flow
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import WorkPoolCreate
@@ -368,25 +412,43 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     )
     print(
         f"deployed boilerstrip-clean/{args.name} ({deployment_id}) to pool {args.pool}; "
-        f"run `prefect worker start --pool {args.pool}` to execute it"
+        f"run `boilerstrip worker --pool {args.pool}` to execute it"
     )
     return 0
 
 
 def cmd_server(args: argparse.Namespace) -> int:
     if args.action == "start":
-        state = localserver.start(port=args.port)
+        current = localserver.running()
+        try:
+            state = current or localserver.start(port=args.port)
+        except RuntimeError as err:
+            _usage_error(str(err))
+        if state.get("note"):
+            print(f"boilerstrip: {state['note']}", file=sys.stderr)
         print(
-            f"Prefect server at {state['ui_url']} (pid {state['pid']}); boilerstrip commands use it.\n"
+            f"Prefect server {'already running ' if current else ''}at {state['ui_url']} (pid {state['pid']}); "
+            "boilerstrip commands use it.\n"
             f"For prefect CLI and workers: export PREFECT_API_URL={state['api_url']}"
         )
     elif args.action == "stop":
         print("stopped" if localserver.stop() else "no boilerstrip server was running")
     else:
         state = localserver.running()
-        print(f"running at {state['ui_url']} (pid {state['pid']})" if state else "not running")
-        return 0 if state else 1
+        if not state:
+            print("not running")
+            return 1
+        errors = localserver.log_errors(state)
+        health = f"{len(errors)} error(s) in its log, last: {errors[-1]}" if errors else "no errors in its log"
+        print(f"running at {state['ui_url']} (pid {state['pid']}); {health} ({localserver.log_path()})")
+        return 1 if errors else 0
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from . import doctor
+
+    return doctor.run(probe=not args.quick, wait=args.wait)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -397,7 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         "show": cmd_show,
         "serve": cmd_serve,
         "deploy": cmd_deploy,
+        "worker": cmd_worker,
         "server": cmd_server,
+        "doctor": cmd_doctor,
     }[args.command]
     return handler(args)
 

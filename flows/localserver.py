@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -40,6 +41,42 @@ def state_path() -> Path:
     return prefect_home() / STATE
 
 
+def log_path() -> Path:
+    return prefect_home() / "boilerstrip-server.log"
+
+
+_LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d(?:\.\d+)? \| (\w+)\s*\| ")
+
+
+def log_errors(state: dict, limit: int = 1 << 20) -> list[str]:
+    """The ERROR entries the recorded server logged since it started, one line each: the
+    exception that ends its traceback when there is one ("InvalidRequestError: Can't
+    evaluate bulk DML statement ..."), else the log line."""
+    path = log_path()
+    try:
+        with open(path, "rb") as handle:
+            size = handle.seek(0, os.SEEK_END)
+            handle.seek(max(state.get("log_offset", 0), size - limit))
+            text = handle.read().decode("utf-8", "replace")
+    except OSError:
+        return []
+    errors: list[list[str]] = []
+    current: list[str] | None = None
+    for line in text.splitlines():
+        level = _LOG_LINE.match(line)
+        if level:
+            current = [line.strip()] if level.group(1) in ("ERROR", "CRITICAL") else None
+            if current is not None:
+                errors.append(current)
+        elif current is not None and line.strip():
+            current.append(line.strip())
+    summaries = []
+    for entry in errors:
+        raised = [x for x in entry[1:] if re.match(r"^[\w.]+(Error|Exception|Exit)\b.*:", x)]
+        summaries.append((raised[-1] if raised else entry[0])[:300])
+    return summaries
+
+
 def healthy(api_url: str, timeout: float = 0.5) -> bool:
     try:
         with urllib.request.urlopen(api_url.rstrip("/") + "/health", timeout=timeout) as response:
@@ -57,10 +94,36 @@ def running() -> dict | None:
     return state if healthy(state.get("api_url", "")) else None
 
 
+DEFAULT_PORT = 4200
+"""Prefect's own default: the `export PREFECT_API_URL=http://127.0.0.1:4200/api` line
+stays true across restarts, and matches Prefect's documentation."""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def choose_port(wanted: int | None) -> tuple[int, str | None]:
+    """The port to start on, and a note for the user when it is not the one asked for:
+    the stable default, or any free port when something else holds it."""
+    port = wanted or DEFAULT_PORT
+    if port_is_free(port):
+        return port, None
+    if wanted:  # asked for explicitly: no silent substitute
+        raise RuntimeError(f"port {port} on 127.0.0.1 is taken; choose another with --port")
+    other = free_port()
+    return other, f"port {port} is taken (another program, or another Prefect server); using {other} instead"
 
 
 def start(port: int | None = None, timeout: float = 120.0, record: bool = True) -> dict:
@@ -69,10 +132,15 @@ def start(port: int | None = None, timeout: float = 120.0, record: bool = True) 
     current = running() if record else None
     if current:
         return current
-    port = port or free_port()
+    note = None
+    if record:
+        port, note = choose_port(port)
+    else:
+        port = port or free_port()  # a server for one run: any free port
     home = prefect_home()
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "boilerstrip-server.log", "ab")
+    log_offset = log.seek(0, os.SEEK_END)
     env = {**os.environ, **QUIET_ENV, "PREFECT_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     process = subprocess.Popen(
@@ -93,7 +161,15 @@ def start(port: int | None = None, timeout: float = 120.0, record: bool = True) 
             process.terminate()
             raise RuntimeError(f"prefect server did not answer within {timeout:.0f} s")
         time.sleep(0.25)
-    state = {"pid": process.pid, "api_url": api_url, "ui_url": f"http://127.0.0.1:{port}", "home": str(home)}
+    state = {
+        "pid": process.pid,
+        "api_url": api_url,
+        "ui_url": f"http://127.0.0.1:{port}",
+        "home": str(home),
+        "log_offset": log_offset,
+    }
+    if note:
+        state["note"] = note
     if record:
         state_path().write_text(json.dumps(state))
     else:

@@ -14,6 +14,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+FAST_SCHEDULER = {
+    # Prefect's own settings: the scheduler looks for due deployments every 2 s (60 s by
+    # default) and for just-created ones every second, so a schedule fires within seconds.
+    "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
+    "PREFECT_SERVER_SERVICES_SCHEDULER_RECENT_DEPLOYMENTS_LOOP_SECONDS": "1",
+}
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
@@ -32,9 +40,9 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     os.environ.pop("PREFECT_API_URL", None)
     from flows import localserver
 
-    for key, value in localserver.QUIET_ENV.items():
+    for key, value in {**localserver.QUIET_ENV, **FAST_SCHEDULER}.items():
         os.environ.setdefault(key, value)
-    state = localserver.start(timeout=180)
+    state = localserver.start(port=localserver.free_port(), timeout=180)
     os.environ["PREFECT_API_URL"] = state["api_url"]
     from prefect.settings import (
         PREFECT_API_URL,

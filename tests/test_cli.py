@@ -21,7 +21,9 @@ def boilerstrip(*args: str, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=300, **kwargs)
 
 
-@pytest.mark.parametrize("command", [[], ["clean"], ["show"], ["serve"], ["deploy"], ["server"]])
+@pytest.mark.parametrize(
+    "command", [[], ["clean"], ["show"], ["serve"], ["deploy"], ["worker"], ["server"], ["doctor"], ["report"]]
+)
 def test_every_command_has_help(command: list[str]) -> None:
     done = boilerstrip(*command, "--help")
     assert done.returncode == 0
