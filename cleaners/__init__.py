@@ -10,6 +10,7 @@
 No Prefect here: `flows/` orchestrates, this package only cleans.
 """
 
+from .compressed import InputError
 from .config import Config, ConfigError, load_config
 from .model import Cleaned, Edit, Meta, Span
 from .phrases import PhraseError
@@ -22,6 +23,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "Edit",
+    "InputError",
     "Meta",
     "PhraseError",
     "Span",

@@ -2,6 +2,10 @@
 
     python -m cleaners raw/004_b7bbc19097b3fd85.txt          # clean text to stdout
     python -m cleaners --diff raw/004_b7bbc19097b3fd85.txt   # the diff log instead
+    curl -s https://example.com/a | python -m cleaners -     # standard input
+    python -m cleaners a.txt b.html.gz                       # each text after a "==> a.txt <==" line
+
+Gzip input is read by its content, with or without a .gz name.
 
 Whole folders, outputs on disk, manifests and schedules: `boilerstrip clean`.
 """
@@ -9,16 +13,19 @@ Whole folders, outputs on disk, manifests and schedules: `boilerstrip clean`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from . import ConfigError, PhraseError, clean, load_config
+from . import ConfigError, InputError, PhraseError, clean, load_config
 from .difflog import render
+
+NEWLINE = "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cleaners", description=__doc__.split("\n")[0])
-    parser.add_argument("files", nargs="+", type=Path, help="raw article files (text or HTML)")
+    parser.add_argument("files", nargs="+", help="raw article files (text or HTML, also gzip); - for standard input")
     parser.add_argument("--config", type=Path, help="TOML file with a [cleaners] table")
     parser.add_argument("--diff", action="store_true", help="print the diff log rather than the clean text")
     parser.add_argument("--format", choices=("auto", "text", "html"), default="auto")
@@ -28,11 +35,29 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, PhraseError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
-    for path in args.files:
-        result = clean(path.read_bytes(), config=config, source=path, format=args.format)
-        sys.stdout.write(render(result, str(path), f"{path} (clean)") if args.diff else result.text)
-    return 0
+    status = 0
+    for number, name in enumerate(args.files):
+        try:
+            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            shown = "<stdin>" if name == "-" else name
+            result = clean(raw, config=config, source=shown, format=args.format)
+        except (OSError, InputError) as err:
+            print(f"error: {name}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+            status = 1
+            continue
+        if args.diff:  # a diff log names its file in its own header
+            sys.stdout.write(render(result, shown, f"{shown} (clean)"))
+            continue
+        if len(args.files) > 1:  # as head(1) separates files
+            sys.stdout.write(f"{'' if number == 0 else NEWLINE}==> {shown} <==\n")
+        sys.stdout.write(result.text)
+    sys.stdout.flush()
+    return status
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    try:
+        raise SystemExit(main())
+    except BrokenPipeError:  # `python -m cleaners ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None

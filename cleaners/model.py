@@ -64,6 +64,7 @@ class ByteFix:
 @dataclass(slots=True)
 class Meta:
     format: str = "text"  # text | html
+    compression: str | None = None  # "gzip" when the raw bytes were gzip data
     encoding: str = "str"
     bom: bool = False
     byte_fixes: list[ByteFix] = field(default_factory=list)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, encoding, html, language, paragraphs, repeated, title, trailer, whitespace
+from . import captions, compressed, encoding, html, language, paragraphs, repeated, title, trailer, whitespace
 from .config import Config
 from .context import Context
 from .decode import NAME as DECODE_NAME
@@ -96,6 +96,9 @@ def clean(
     main-content extraction first; `Cleaned.decoded` is then the extracted text,
     which the edits (and the diff log) start from.
 
+    Gzip bytes (by their magic number) are decompressed first, every member, up to
+    `compressed.MAX_EXPANDED`; damaged or oversized gzip raises `compressed.InputError`.
+
     `repeats` are the corpus statistics of the document's site, for
     `remove_repeated_lines` (which does nothing without them).
 
@@ -106,6 +109,8 @@ def clean(
         raise ValueError(f"format must be auto, text or html, not {format!r}")
     config = config or Config()
     meta = Meta(source=str(source) if source is not None else None)
+    if isinstance(raw, bytes) and compressed.is_gzip(raw):
+        raw, meta.compression = compressed.gunzip([raw]), "gzip"
     if isinstance(raw, bytes):
         decoded = decode(raw, declared=html.declared_charset(raw) if format != "text" else None)
         text = decoded.text
@@ -190,6 +195,8 @@ def repeated_line_hashes(raw: bytes | str, *, config: Config | None = None, form
     """The map step of `remove_repeated_lines` for one document: the hashes of its
     candidate lines, read as `clean` reads the document (decoded; for HTML, extracted)."""
     config = config or Config()
+    if isinstance(raw, bytes) and compressed.is_gzip(raw):
+        raw = compressed.gunzip([raw])
     if isinstance(raw, bytes):
         text = decode(raw, declared=html.declared_charset(raw) if format != "text" else None).text
     else:

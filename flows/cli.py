@@ -16,7 +16,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from . import localserver
-from .files import input_is_dir, input_root, output_root
+from .files import input_root, output_problem, output_root, paths_problem
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SERVED = "boilerstrip-serve"
@@ -35,7 +35,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "raw",
         type=input_root,
-        help="folder of raw articles (.txt, .html, .htm, optionally .gz); also an fsspec URL (file://, s3://, ...)",
+        help="folder of raw articles (.txt, .html, .htm, optionally .gz), or one such file; "
+        "also an fsspec URL (file://, s3://, ...)",
     )
     parser.add_argument("--out", type=_output, required=True, help="output folder (mirrors the input tree)")
     parser.add_argument("--config", type=Path, help="TOML file with [run] and [cleaners] tables")
@@ -142,22 +143,23 @@ def _check_inputs(args: argparse.Namespace):
 
     from .settings import load_settings
 
-    if not input_is_dir(args.raw):
-        _usage_error(f"input folder {args.raw} does not exist")
+    problem = paths_problem(args.raw, args.out)
+    if problem:
+        _usage_error(problem)
     if args.batch_size is not None and args.batch_size < 1:
         _usage_error("--batch-size must be at least 1")
     if args.workers is not None and args.workers < 0:
         _usage_error("--workers must be 0 (one per core) or more")
-    if isinstance(args.raw, Path):
-        raw, out = args.raw.resolve(), args.out.resolve()
-        if out == raw or raw in out.parents:
-            _usage_error(f"output folder {args.out} must not be inside the input folder {args.raw}")
     try:
-        return load_settings(args.config).with_run(
+        settings = load_settings(args.config).with_run(
             workers=args.workers, dask=getattr(args, "dask", None), repeated_lines=args.repeated_lines
         )
     except (ConfigError, PhraseError) as err:
         _usage_error(str(err))
+    unwritable = output_problem(args.out)  # last: it makes the folder
+    if unwritable:
+        _usage_error(f"cannot write to output folder {args.out}: {unwritable}")
+    return settings
 
 
 def _usage_error(message: str) -> None:
@@ -252,6 +254,18 @@ def _dask_runner(dask: str, workers: int, stack: ExitStack):
     return DaskTaskRunner(cluster_kwargs={**cluster, "dashboard_address": None}), f"a local Dask cluster of {n}"
 
 
+def print_summary(markdown: str) -> None:
+    """The run summary: drawn as tables on a terminal, Markdown as written everywhere else
+    (a pipe, a log, CI), so that what a program reads is the file's text."""
+    if not sys.stdout.isatty():
+        sys.stdout.write(markdown)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(markdown))
+
+
 def cmd_clean(args: argparse.Namespace) -> int:
     settings = _check_inputs(args)
     if not args.verbose:
@@ -290,7 +304,7 @@ def _clean(args: argparse.Namespace, runner, dask: str) -> int:
     finally:
         progress_hooks.remove(progress)
         progress.close()
-    sys.stdout.write((args.out / "run-summary.md").read_text(encoding="utf-8"))
+    print_summary((args.out / "run-summary.md").read_text(encoding="utf-8"))
     report = args.out / "report.html"
     if report.is_file() and report.stat().st_mtime >= started:
         print(f"boilerstrip: run report: {report.resolve().as_uri()}", file=sys.stderr)
@@ -338,7 +352,12 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     diff = _find_diff(args.path, args.out)
-    text = diff.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = diff.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        _usage_error(f"{diff} does not exist (run `boilerstrip clean` first, or check the name)")
+    except OSError as err:
+        _usage_error(f"cannot read {diff}: {err.strerror or err}")
     colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
     if colour:
         text = "".join(

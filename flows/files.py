@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import os
 import tempfile
-import zlib
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path, PurePosixPath
+
+from cleaners.compressed import Corrupt as CorruptInput
+from cleaners.compressed import TooLarge as InputTooLarge
+from cleaners.compressed import gunzip, is_gzip
 
 SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20
@@ -89,17 +93,64 @@ def per_process(root: Path | str) -> bool:
 
 def input_path(raw_dir: str, source: str) -> Path | str:
     root = input_root(raw_dir)
-    return root / source if isinstance(root, Path) else f"{root}/{source}"
+    if not isinstance(root, Path):
+        return f"{root}/{source}"
+    if root.name == source and root.is_file():  # RAW is one file
+        return root
+    return root / source
 
 
-def input_is_dir(raw_dir: str | Path) -> bool:
+def input_problem(raw_dir: str | Path) -> str | None:
+    """Why `raw_dir` cannot be read as the input of a run: a folder, or one file of an
+    accepted kind (a user cleaning one article should not need a folder for it)."""
     root = input_root(raw_dir)
-    if isinstance(root, Path):
-        return root.is_dir()
-    import fsspec
+    if not isinstance(root, Path):
+        import fsspec
 
-    fs, path = fsspec.core.url_to_fs(root)
-    return fs.isdir(path)
+        fs, path = fsspec.core.url_to_fs(root)
+        return None if fs.isdir(path) else f"input folder {root} does not exist"
+    if root.is_dir():
+        return None
+    if root.is_file():
+        if accepted(root.name):
+            return None
+        return f"{root} is not a .txt, .html or .htm file (optionally .gz); give one, or a folder"
+    return f"input {root} does not exist"
+
+
+def paths_problem(raw: Path | str, out: Path) -> str | None:
+    """Why a run from `raw` into `out` must not start: a missing input, or outputs that
+    would land among the inputs (OUT inside RAW) or overwrite the one input file."""
+    problem = input_problem(raw)
+    if problem or not isinstance(raw, Path):
+        return problem
+    raw_abs, out_abs = raw.resolve(), out.resolve()
+    if raw_abs.is_file():
+        output = out_abs / output_for(display(os.fsdecode(raw.name)))
+        if raw_abs in (output, output.with_suffix(".diff")):
+            return f"the output of {raw} would overwrite it; choose another --out"
+        return None
+    if out_abs == raw_abs or raw_abs in out_abs.parents:
+        return f"output folder {out} must not be inside the input folder {raw}"
+    return None
+
+
+def output_problem(out: Path) -> str | None:
+    """Why a run could not write into `out`, found before any work starts: the folder is
+    made if missing and a file is created in it and removed again."""
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        return f"{existing} is a file, not a folder"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        return err.strerror or str(err)
+    return None
 
 
 def discover(root: Path | str) -> Iterator[Item]:
@@ -112,6 +163,11 @@ def discover(root: Path | str) -> Iterator[Item]:
     root = input_root(root)
     if isinstance(root, str):
         yield from _discover_url(root)
+        return
+    if root.is_file():  # one file given as the input
+        if accepted(root.name):
+            name = os.fsdecode(root.name)
+            yield Item(name, output_for(display(name)), format_for(name))
         return
     stack = [root]
     while stack:
@@ -167,18 +223,11 @@ def _discover_url(url: str) -> Iterator[Item]:
         stack.extend(reversed(subfolders))
 
 
-class InputTooLarge(ValueError):
-    pass
-
-
-class CorruptInput(ValueError):
-    pass
-
-
 def read_input(path: Path | str, limit: int) -> bytes:
-    """The file's bytes, gunzipped for .gz; refuse anything beyond `limit` bytes
-    before it is all in memory (a gzip bomb stops at the limit). `path` may be an
-    fsspec URL."""
+    """The file's bytes, decompressed when they are gzip (by their magic bytes, whatever
+    the name; every member of a multi-member file); refuse anything beyond `limit`
+    bytes before it is all in memory (a gzip bomb stops at the limit). A `.gz` name on
+    bytes that are not gzip is an error, not text. `path` may be an fsspec URL."""
     if isinstance(path, str):
         import fsspec
 
@@ -188,25 +237,16 @@ def read_input(path: Path | str, limit: int) -> bytes:
         return _read_limited(handle, path.name.lower().endswith(".gz"), limit)
 
 
-def _read_limited(handle, gzipped: bool, limit: int) -> bytes:
-    if not gzipped:
-        data = handle.read(limit + 1)
-        if len(data) > limit:
-            raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
-        return data
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = bytearray()
-    try:
-        while chunk := handle.read(CHUNK):
-            out += inflater.decompress(chunk, limit + 1 - len(out))
-            if len(out) > limit or inflater.unconsumed_tail:
-                raise InputTooLarge(f"gzip expands beyond the {limit // (1024 * 1024)} MB limit")
-        out += inflater.flush()
-    except zlib.error as err:
-        raise CorruptInput(f"corrupt gzip data: {err}") from None
-    if not inflater.eof:
-        raise CorruptInput("gzip data is truncated")
-    return bytes(out)
+def _read_limited(handle, named_gz: bool, limit: int) -> bytes:
+    head = handle.read(min(CHUNK, limit + 1))
+    if is_gzip(head):
+        return gunzip(chain([head], iter(lambda: handle.read(CHUNK), b"")), limit)
+    if named_gz and head:
+        raise CorruptInput("not gzip data, though the name ends in .gz")
+    data = head + handle.read(limit + 1 - len(head)) if len(head) <= limit else head
+    if len(data) > limit:
+        raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
+    return data
 
 
 TMP_DIR = ".boilerstrip-tmp"

@@ -31,7 +31,7 @@ from cleaners.repeated import SiteRepeats
 
 from . import runners
 from .corpus import LineCounts, write_statistics
-from .files import Item, discover, display, input_is_dir, input_root, output_root, per_process, reset_tmp, write_atomic
+from .files import Item, discover, display, input_root, output_root, paths_problem, per_process, reset_tmp, write_atomic
 from .manifest import SETTINGS, Journal, Outcome, Previous, Summary
 from .report import report_section
 from .settings import load_settings
@@ -203,10 +203,9 @@ def clean_corpus(
         batch_size=batch_size, format=format, workers=workers, repeated_lines=repeated_lines, dask=dask
     )
     raw, out = input_root(raw_dir), output_root(out_dir)
-    if not input_is_dir(raw):
-        raise FileNotFoundError(f"input folder {raw} does not exist")
-    if isinstance(raw, Path) and (out.resolve() == raw.resolve() or raw.resolve() in out.resolve().parents):
-        raise ValueError(f"output folder {out} must not be inside the input folder {raw}")
+    problem = paths_problem(raw, out)
+    if problem:
+        raise ValueError(problem)
     dask_threads = _dask_threads()
     if per_process(raw) and dask_threads is not None:
         raise ValueError(f"{raw}: fsspec's memory:// lives in one process; Dask workers cannot read it")

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import write_atomic
-from .work import STATUS_CLEANED, STATUS_FAILED, STATUS_SKIPPED, record_line
+from .work import STATUS_CLEANED, STATUS_EMPTY, STATUS_FAILED, STATUS_SKIPPED, record_line
 
 MANIFEST = "manifest.jsonl"
 JOURNAL = "manifest.journal.jsonl"
@@ -131,6 +131,7 @@ class Summary:
     chars_after: int = 0
     words_removed: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    empty: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)
 
     def add(self, records: list[dict]) -> None:
@@ -139,6 +140,9 @@ class Summary:
             self.status[r["status"]] += 1
             if r["status"] == STATUS_FAILED:
                 self.failed.append((r["source"], r.get("error") or ""))
+                continue
+            if r["status"] == STATUS_EMPTY:
+                self.empty.append((r["source"], r.get("reason") or ""))
                 continue
             self.languages[r.get("language", "unknown")] += 1
             self.chars_before += r.get("chars_before", 0)
@@ -159,6 +163,7 @@ class Summary:
         self.chars_after += other.chars_after
         self.words_removed += other.words_removed
         self.failed += other.failed
+        self.empty += other.empty
         self.flagged += other.flagged
 
     def table(self) -> list[dict]:
@@ -172,9 +177,10 @@ class Summary:
             "",
             f"`{raw_dir}` → `{out_dir}` in {seconds:.1f} s",
             "",
-            "| files | cleaned | skipped (unchanged) | failed | flagged for review |",
-            "|---:|---:|---:|---:|---:|",
-            f"| {self.files} | {s[STATUS_CLEANED]} | {s[STATUS_SKIPPED]} | {s[STATUS_FAILED]} | {len(self.flagged)} |",
+            "| files | cleaned | skipped (unchanged) | skipped (empty) | failed | flagged for review |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {self.files} | {s[STATUS_CLEANED]} | {s[STATUS_SKIPPED]} | {s[STATUS_EMPTY]} | {s[STATUS_FAILED]} "
+            f"| {len(self.flagged)} |",
             "",
             f"Characters {self.chars_before:,} → {self.chars_after:,}; words removed: {self.words_removed:,}.",
             "",
@@ -193,6 +199,9 @@ class Summary:
         if self.failed:
             lines += ["", "## Failed", "", "| file | error |", "|---|---|"]
             lines += [f"| `{_cell(src)}` | {_cell(err)} |" for src, err in self.failed]
+        if self.empty:
+            lines += ["", "## Skipped: empty", "", "| file | why |", "|---|---|"]
+            lines += [f"| `{_cell(src)}` | {_cell(why)} |" for src, why in self.empty]
         if self.flagged:
             lines += ["", "## Flagged for review", "", "| file | reason |", "|---|---|"]
             lines += [f"| `{_cell(src)}` | {_cell(why)} |" for src, why in self.flagged]

@@ -446,6 +446,7 @@ th[aria-sort=ascending]::after{content:" \\25B2"}
 th[aria-sort=descending]::after{content:" \\25BC"}
 td.name{word-break:break-all}
 .st-failed{color:var(--rm);font-weight:600}
+.st-skipped-empty{color:var(--mute)}
 .st-skipped-unchanged{color:var(--mute)}
 .flag{color:var(--warn)}
 .pager{display:flex;gap:10px;align-items:center;margin:10px 0 30px}
@@ -506,8 +507,9 @@ function render(){
   const tr=document.createElement('tr');
   const td=cell(tr,'','name'),a=document.createElement('a');a.href=href(d);a.textContent=d[C.source];td.appendChild(a);
   cell(tr,d[C.language]);
-  cell(tr,d[C.status]==='failed'?'':(d[C.share]*100).toFixed(1)+' %','num');
-  cell(tr,d[C.status]==='failed'?'':String(d[C.edits]),'num');
+  const idle=d[C.status]==='failed'||d[C.status]==='skipped-empty';
+  cell(tr,idle?'':(d[C.share]*100).toFixed(1)+' %','num');
+  cell(tr,idle?'':String(d[C.edits]),'num');
   cell(tr,d[C.flags]||d[C.error],d[C.flags]?'flag':'');
   cell(tr,d[C.status],'st-'+d[C.status]);
   frag.appendChild(tr);}
@@ -622,6 +624,8 @@ def _meta_rows(record: dict) -> str:
         keys.append(("needs review", record.get("review_reason")))
     if record.get("error"):
         keys.append(("error", record.get("error")))
+    if record.get("reason"):
+        keys.append(("skipped", record.get("reason")))
     extraction = record.get("extraction") or {}
     for key in ("title", "author", "date"):
         if extraction.get(key):
@@ -807,7 +811,7 @@ class Totals:
     def add(self, record: dict, log: DiffLog) -> None:
         self.documents += 1
         self.status[record.get("status")] += 1
-        if record.get("status") == "failed":
+        if record.get("status") in ("failed", "skipped-empty"):
             return
         self.flagged += bool(record.get("needs_review"))
         self.chars_before += record.get("chars_before", 0)
@@ -909,7 +913,7 @@ def write_report(out_dir: str | Path, pool=None) -> Path:
                     record.get("removals", 0),
                     (record.get("review_reason") or "needs review") if record.get("needs_review") else "",
                     record.get("status", ""),
-                    record.get("error") or "",
+                    record.get("error") or record.get("reason") or "",
                     sorted(cleaner_ids.setdefault(c, len(cleaner_ids)) for c in (record.get("edits") or {})),
                     sorted({rule_ids.setdefault((n.cleaner, n.rule, n.kind), len(rule_ids)) for n in log.notes}),
                 ]
@@ -967,6 +971,7 @@ def render_index(
         ("documents", totals.documents, "", "documents"),
         ("cleaned", s["cleaned"], "", "cleaned in this run"),
         ("skipped", s["skipped-unchanged"], "", "unchanged, skipped"),
+        ("empty", s["skipped-empty"], "", "empty, skipped"),
         ("failed", s["failed"], "bad" if s["failed"] else "", "failed"),
         ("flagged", totals.flagged, "warn" if totals.flagged else "", "flagged for review"),
         ("chars-removed", f"{removed:,}", "", f"characters removed ({share:.1%})"),

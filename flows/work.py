@@ -23,6 +23,9 @@ from .files import TMP_DIR, AtomicWriter, Item, OutsideOutput, contained, displa
 STATUS_CLEANED = "cleaned"
 STATUS_SKIPPED = "skipped-unchanged"
 STATUS_FAILED = "failed"
+STATUS_EMPTY = "skipped-empty"
+"""An empty or whitespace-only input: nothing to clean, and not an error of the run (a
+scraper saving an empty page is common); no output is written and the exit status stays 0."""
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,29 @@ def failure(item: Item, message: str, **extra) -> dict:
     return {**names(item), "output": None, "status": STATUS_FAILED, "error": message, **extra}
 
 
-def refusal(raw: bytes) -> str | None:
-    """Why a file's bytes are not worth cleaning, in words a person understands."""
+def emptiness(raw: bytes) -> str | None:
+    """Why a file holds nothing to clean, if it does not."""
     if not raw:
         return "empty file"
     if not raw.strip():
         return "file holds only whitespace"
+    return None
+
+
+def skipped_empty(item: Item, reason: str, raw: bytes) -> dict:
+    return {
+        **names(item),
+        "output": None,
+        "status": STATUS_EMPTY,
+        "reason": reason,
+        "error": None,
+        "sha256": hashlib.sha256(raw).hexdigest(),
+        "bytes": len(raw),
+    }
+
+
+def refusal(raw: bytes) -> str | None:
+    """Why a file's bytes are not text worth cleaning, in words a person understands."""
     kind = sniff_binary(raw)
     return f"not text or HTML: {kind}" if kind else None
 
@@ -126,6 +146,9 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
         raw = read_input(raw_path, job.max_input_bytes)
     except (OSError, ValueError, EOFError) as err:
         return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
+    empty = emptiness(raw)
+    if empty:
+        return skipped_empty(item, empty, raw)
     digest = hashlib.sha256(raw).hexdigest()
     refused = refusal(raw)
     if refused:

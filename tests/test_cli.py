@@ -3,8 +3,10 @@ the session's Prefect server (as `boilerstrip server start` would provide)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -34,7 +36,7 @@ def test_clean_then_show(prefect_server, tmp_path: Path) -> None:
     out = tmp_path / "clean"
     done = boilerstrip("clean", str(ROOT / "raw"), "--out", str(out))
     assert done.returncode == 0, done.stderr
-    assert "# boilerstrip run summary" in done.stdout and "| 5 | 5 | 0 | 0 | 0 |" in done.stdout
+    assert "# boilerstrip run summary" in done.stdout and "| 5 | 5 | 0 | 0 | 0 | 0 |" in done.stdout
     assert "cleaned 5/5 files" in done.stderr  # plain progress lines when not on a terminal
     assert f"via Prefect API {prefect_server['api_url']}" in done.stderr
     expected = (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
@@ -79,3 +81,101 @@ def test_deploy_needs_a_lasting_server(tmp_path: Path) -> None:
     env["PREFECT_HOME"] = str(tmp_path / "empty-home")
     done = boilerstrip("deploy", str(ROOT / "raw"), "--out", str(tmp_path / "o"), "--pool", "p", env=env)
     assert done.returncode == 2 and "boilerstrip server start" in done.stderr
+
+
+def one_line_error(done: subprocess.CompletedProcess) -> str:
+    """What a user sees for a mistake: exit status 2 and one line, no traceback."""
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith("boilerstrip: error: ")
+    return done.stderr.strip()
+
+
+def test_an_output_folder_that_cannot_be_written_is_refused_at_once(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder\n")
+    under_file = boilerstrip("clean", str(ROOT / "raw"), "--out", str(tmp_path / "a-file" / "out"))
+    assert one_line_error(under_file) == (
+        f"boilerstrip: error: cannot write to output folder {tmp_path / 'a-file' / 'out'}: "
+        f"{tmp_path / 'a-file'} is a file, not a folder"
+    )
+    assert "via" not in under_file.stderr  # Prefect never started
+    if Path("/sys/kernel").is_dir():  # a read-only place even for root (CI runs as root)
+        sysfs = boilerstrip("clean", str(ROOT / "raw"), "--out", "/sys/kernel/boilerstrip-out")
+        assert one_line_error(sysfs).startswith("boilerstrip: error: cannot write to output folder /sys/kernel/")
+    if os.geteuid() != 0:  # permissions stop everyone but root
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o555)
+        done = boilerstrip("clean", str(ROOT / "raw"), "--out", str(locked / "out"))
+        assert one_line_error(done).endswith("Permission denied")
+
+
+def test_input_mistakes_say_what_is_wrong(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# notes\n")
+    assert one_line_error(boilerstrip("clean", str(notes), "--out", str(tmp_path / "o"))) == (
+        f"boilerstrip: error: {notes} is not a .txt, .html or .htm file (optionally .gz); give one, or a folder"
+    )
+    article = tmp_path / "article.txt"
+    shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", article)
+    assert one_line_error(boilerstrip("clean", str(article), "--out", str(tmp_path))) == (
+        f"boilerstrip: error: the output of {article} would overwrite it; choose another --out"
+    )
+    missing = tmp_path / "clean" / "nope.diff"
+    assert one_line_error(boilerstrip("show", str(missing))) == (
+        f"boilerstrip: error: {missing} does not exist (run `boilerstrip clean` first, or check the name)"
+    )
+
+
+@pytest.mark.slow
+def test_one_file_as_input_is_cleaned(prefect_server, tmp_path: Path) -> None:
+    article = tmp_path / "in" / "article.txt.gz"
+    article.parent.mkdir()
+    article.write_bytes(gzip.compress((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes()))
+    out = tmp_path / "out"
+    done = boilerstrip("clean", str(article), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert (out / "article.txt").read_bytes() == (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
+    rows = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
+    assert [(r["source"], r["output"], r["status"]) for r in rows] == [("article.txt.gz", "article.txt", "cleaned")]
+    shown = boilerstrip("show", str(article), "--out", str(out))
+    assert shown.returncode == 0 and "-{mosads}However" in shown.stdout
+
+
+@pytest.mark.slow
+def test_on_a_terminal_the_summary_is_tables_and_an_empty_file_is_no_failure(prefect_server, tmp_path: Path) -> None:
+    """Run as a user at a terminal does (a pseudo-terminal): exit 0 with an empty scrape among
+    the files, the summary drawn as tables; the file keeps its Markdown."""
+    import pty
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "raw", raw)
+    (raw / "empty.txt").write_bytes(b"")
+    out = tmp_path / "clean"
+    leader, follower = pty.openpty()
+    done = subprocess.run(
+        [str(BIN), "clean", str(raw), "--out", str(out)],
+        stdout=follower,
+        stderr=subprocess.PIPE,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "100", "TERM": "xterm"},
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: everything is read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert done.returncode == 0, done.stderr
+    text = re.sub(r"\x1b\[[0-9;]*m", "", shown.decode("utf-8"))
+    assert "|---" not in text and "───" in text  # drawn, not Markdown
+    assert re.search(r"files\s+cleaned\s+skipped \(unchanged\)\s+skipped \(empty\)\s+failed", text), text
+    assert re.search(r"\b6\s+5\s+0\s+1\s+0\s+0\b", text), text
+    summary = (out / "run-summary.md").read_text()
+    assert "| 6 | 5 | 0 | 1 | 0 | 0 |" in summary and "| `empty.txt` | empty file |" in summary
+    rows = {r["source"]: r for r in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+    assert (rows["empty.txt"]["status"], rows["empty.txt"]["reason"]) == ("skipped-empty", "empty file")

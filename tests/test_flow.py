@@ -87,7 +87,7 @@ def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corp
     broken = rows["world/broken.txt.gz"]
     assert broken["status"] == "failed" and "cannot read" in broken["error"]
     summary = (out / SUMMARY).read_text("utf-8")
-    assert "| 8 | 7 | 0 | 1 | 0 |" in summary and "world/broken.txt.gz" in summary
+    assert "| 8 | 7 | 0 | 0 | 1 | 0 |" in summary and "world/broken.txt.gz" in summary
     assert "[run]" in (out / SETTINGS).read_text("utf-8")
     assert not (out / JOURNAL).exists()
     assert not list(out.rglob("*.tmp"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import clean, replay
+from cleaners import InputError, clean, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = sorted(
@@ -51,9 +52,22 @@ documents = st.lists(line, max_size=25).flatmap(
 @PROFILE
 @given(st.binary(max_size=2000))
 def test_arbitrary_bytes_never_crash_and_give_valid_text(raw: bytes) -> None:
-    result = clean(raw)
+    try:
+        result = clean(raw)
+    except InputError as err:  # the one refusal: bytes that claim to be gzip and are not
+        assert raw.startswith(b"\x1f\x8b"), err
+        return
     result.text.encode("utf-8")  # valid UTF-8: no lone surrogates
     assert replay(result.decoded, result.edits) == result.text
+
+
+@PROFILE
+@given(st.binary(max_size=2000))
+def test_gzip_of_any_bytes_cleans_as_the_bytes(raw: bytes) -> None:
+    if raw.startswith(b"\x1f\x8b"):
+        return
+    plain, packed = clean(raw), clean(gzip.compress(raw))
+    assert (packed.text, packed.edits, packed.meta.compression) == (plain.text, plain.edits, "gzip")
 
 
 @PROFILE

@@ -1,5 +1,6 @@
 """Bad input among good files: each is cleaned right or fails alone with a one-line
-reason a person understands; every good file beside it comes out as it would alone."""
+reason a person understands (an empty one is skipped, not failed); every good file
+beside it comes out as it would alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from golden import ROOT
 
 GOOD = sorted((ROOT / "raw").glob("*.txt"))
+EMPTY = {"empty.txt": "empty file", "blank.txt": "file holds only whitespace"}
+"""Skipped with this reason (status skipped-empty): an empty scrape is not an error of the run."""
 ARTICLE = (
     "The council approved the budget on Tuesday after a long debate about schools and roads.\n\n"
     "“We had to make hard choices,” the mayor said, adding that libraries would get more money.\n"
@@ -58,8 +61,6 @@ def bad_files(raw: Path, outside: Path) -> dict[str, str | None]:
     (outside / "secret.txt").write_text("outside the input folder\n")
     (raw / "link-out.txt").symlink_to(outside / "secret.txt")
     return {
-        "empty.txt": "empty file",
-        "blank.txt": "file holds only whitespace",
         "image.html": "not text or HTML: PNG image",
         "doc.txt": "not text or HTML: PDF document",
         "archive.txt": "not text or HTML: ZIP archive (or an office document)",
@@ -106,6 +107,10 @@ def test_bad_inputs_fail_alone_and_good_files_are_untouched(prefect_server, tmp_
     out = tmp_path / "clean"
     counts = clean_corpus(str(raw), str(out), config=str(config))
     rows = {r["source"]: r for r in map(json.loads, (out / "manifest.jsonl").read_text("utf-8").splitlines())}
+    for name, reason in EMPTY.items():
+        row = rows[name]
+        assert (row["status"], row["reason"], row["error"], row["output"]) == ("skipped-empty", reason, None, None)
+    assert counts["skipped-empty"] == len(EMPTY)
     for name, error in expected.items():
         row = rows[name]
         if error is None:
@@ -121,7 +126,7 @@ def test_bad_inputs_fail_alone_and_good_files_are_untouched(prefect_server, tmp_
     assert "Bürgermeister" in (out / rows["latin1.txt"]["output"]).read_text()
     assert counts["failed"] == sum(1 for e in expected.values() if e)
     summary = (out / "run-summary.md").read_text("utf-8")
-    assert "| `empty.txt` | empty file |" in summary
+    assert "## Skipped: empty" in summary and "| `empty.txt` | empty file |" in summary
     for path in GOOD:  # every good file exactly as alone
         assert (out / path.name).read_bytes() == (ROOT / "fixtures/seeds" / path.name[:3] / "expected.txt").read_bytes()
     assert (outside / "secret.txt").read_text() == "outside the input folder\n"
