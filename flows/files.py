@@ -136,18 +136,21 @@ def paths_problem(raw: Path | str, out: Path) -> str | None:
 
 
 def output_problem(out: Path) -> str | None:
-    """Why a run could not write into `out`, found before any work starts: the folder is
-    made if missing and a file is created in it and removed again."""
+    """Why a run could not write into `out`, found before any work starts and without
+    leaving a trace: a file is made and removed in `out`, or, when it does not exist yet,
+    a folder in its nearest existing parent (where the run would make it)."""
     existing = out
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
-    if existing.exists() and not existing.is_dir():
+    if not existing.is_dir():
         return f"{existing} is a file, not a folder"
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
-        os.close(fd)
-        os.unlink(probe)
+        if existing == out:
+            fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
+            os.close(fd)
+            os.unlink(probe)
+        else:
+            os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".boilerstrip-probe-"))
     except OSError as err:
         return err.strerror or str(err)
     return None

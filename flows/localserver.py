@@ -196,17 +196,33 @@ def for_this_run(timeout: float = 180.0) -> Iterator[dict]:
             process.wait()
 
 
+def alive(pid: int) -> bool:
+    """Is `pid` a running process? A child of ours that ended is reaped here, and a zombie
+    (ended, not yet reaped by its parent) counts as gone: it holds no port and no files."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:  # not our child
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
 def wait_gone(pid: int, seconds: float) -> bool:
-    """Wait until process `pid` no longer exists; False if it still does after `seconds`."""
+    """Wait until process `pid` no longer runs; False if it still does after `seconds`."""
     deadline = time.monotonic() + seconds
-    while True:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
+    while alive(pid):
         if time.monotonic() >= deadline:
             return False
         time.sleep(0.1)
+    return True
 
 
 def stop_pid(pid: int) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -22,6 +24,16 @@ FAST_SCHEDULER = {
 }
 
 
+SLOW_FIXTURES = {"prefect_server"}
+"""Tests that use these are `slow` (a real Prefect server, its runs, subprocesses)."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
@@ -30,16 +42,15 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     """One real Prefect server for the whole session, on 127.0.0.1, in a temporary
-    Prefect home; this process and every subprocess (CLI, worker) talk to it.
-    Stopped by its PID at the end."""
-    import os
+    Prefect home; this process and every subprocess (CLI, worker) talk to it. Stopped by
+    its PID at the end. Each pytest-xdist worker has its own: one server shared by two
+    busy workers spends its time waiting on SQLite's lock (a test took 72 s, not 2)."""
+    from flows import localserver
 
     home = tmp_path_factory.mktemp("prefect-home")
     saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL")}
     os.environ["PREFECT_HOME"] = str(home)
     os.environ.pop("PREFECT_API_URL", None)
-    from flows import localserver
-
     for key, value in {**localserver.QUIET_ENV, **FAST_SCHEDULER}.items():
         os.environ.setdefault(key, value)
     state = localserver.start(port=localserver.free_port(), timeout=180)
@@ -70,3 +81,16 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Say loudly when the run report's browser tests did not run (no Chromium or no
+    Playwright): a green run would otherwise hide that the report went unchecked."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "test_report_browser.py" in r.nodeid]
+    if not skipped:
+        return
+    longrepr = skipped[0].longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    terminalreporter.write_sep(
+        "!", f"{len(skipped)} browser tests SKIPPED: {reason.removeprefix('Skipped: ')}", yellow=True, bold=True
+    )

@@ -209,6 +209,7 @@ def test_a_run_of_one_batch_starts_no_worker_processes(
     assert started == [2]
 
 
+@pytest.mark.slow
 def test_dask_out_of_the_box_starts_a_local_cluster_and_a_server_for_the_run(tmp_path: Path) -> None:
     """No PREFECT_API_URL and no recorded server: `--dask` starts a Prefect server for the
     run (the workers need one), a local cluster of --workers processes, and stops both."""

@@ -132,45 +132,21 @@ def test_serve_runs_on_its_schedule_by_itself(prefect_server, tmp_path: Path) ->
     assert (out / "manifest.jsonl").exists() and (out / "run-summary.md").exists()
 
 
-def test_worker_runs_a_deployment_on_its_schedule_by_itself(prefect_server, tmp_path: Path) -> None:
-    out = tmp_path / "deployed"
+def test_worker_runs_deployments_on_schedule_and_from_prefect_yaml(prefect_server, tmp_path: Path) -> None:
+    """`boilerstrip deploy` with a 20-second interval, and `prefect deploy` with this
+    repository's prefect.yaml (its cron is 03:00 daily, so that one run is triggered by
+    hand), both on pool `boilerstrip`; one `boilerstrip worker`, started as a script's
+    background job, runs both, then stops on one TERM."""
+    deployed_out, yaml_out = tmp_path / "deployed", tmp_path / "by-yaml"
+    deploy = ["deploy", str(ROOT / "raw"), "--out", str(deployed_out), "--pool", "boilerstrip", "--interval", "20"]
     deployed = subprocess.run(
-        [
-            str(BIN / "boilerstrip"),
-            "deploy",
-            str(ROOT / "raw"),
-            "--out",
-            str(out),
-            "--pool",
-            "sched",
-            "--interval",
-            "20",
-        ],
+        [str(BIN / "boilerstrip"), *deploy],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert deployed.returncode == 0, deployed.stderr
-    assert "boilerstrip worker --pool sched" in deployed.stdout
-    log = tmp_path / "worker.log"
-    with background([str(BIN / "boilerstrip"), "worker", "--pool", "sched"], log, ready="started") as process:
-        runs = wait_for_scheduled_run(prefect_server, "boilerstrip-clean/boilerstrip-deploy")
-        assert "stopped!" in stops_on_one_term(process, log)
-    assert all(r.auto_scheduled for r in runs)
-    assert (out / "004_b7bbc19097b3fd85.txt").read_bytes() == EXPECTED_004
-
-
-def test_worker_runs_the_prefect_yaml_deployment(prefect_server, tmp_path: Path) -> None:
-    """`prefect deploy` with this repository's prefect.yaml (its cron is 03:00 daily, so
-    this run is triggered by hand: the schedule's firing is tested above)."""
-    by_yaml = tmp_path / "by-yaml"
-    pool = subprocess.run(
-        [str(BIN / "prefect"), "work-pool", "create", "boilerstrip", "--type", "process", "--overwrite"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert pool.returncode == 0, pool.stdout + pool.stderr
+    assert "boilerstrip worker --pool boilerstrip" in deployed.stdout
     from_yaml = subprocess.run(
         [
             str(BIN / "prefect"),
@@ -179,7 +155,7 @@ def test_worker_runs_the_prefect_yaml_deployment(prefect_server, tmp_path: Path)
             "--name",
             "boilerstrip-nightly",
             "--param",
-            f"out_dir={by_yaml}",
+            f"out_dir={yaml_out}",
         ],
         capture_output=True,
         text=True,
@@ -188,9 +164,12 @@ def test_worker_runs_the_prefect_yaml_deployment(prefect_server, tmp_path: Path)
         env={**os.environ, "PWD": str(ROOT)},
     )
     assert from_yaml.returncode == 0, from_yaml.stdout + from_yaml.stderr
-    with background(
-        [str(BIN / "prefect"), "worker", "start", "--pool", "boilerstrip"], tmp_path / "worker.log", ready="started"
-    ):
+    log = tmp_path / "worker.log"
+    with background([str(BIN / "boilerstrip"), "worker", "--pool", "boilerstrip"], log, ready="started") as process:
+        runs = wait_for_scheduled_run(prefect_server, "boilerstrip-clean/boilerstrip-deploy")
         run_and_wait("boilerstrip-clean/boilerstrip-nightly")
-    assert (by_yaml / "004_b7bbc19097b3fd85.txt").read_bytes() == EXPECTED_004
-    assert (by_yaml / "manifest.jsonl").exists() and (by_yaml / "run-summary.md").exists()
+        assert "stopped!" in stops_on_one_term(process, log)
+    assert all(r.auto_scheduled for r in runs)
+    for out in (deployed_out, yaml_out):
+        assert (out / "004_b7bbc19097b3fd85.txt").read_bytes() == EXPECTED_004
+        assert (out / "manifest.jsonl").exists() and (out / "run-summary.md").exists()
