@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from cleaners.compressed import Corrupt as CorruptInput
 from cleaners.compressed import TooLarge as InputTooLarge
@@ -40,13 +40,13 @@ def display(name: str) -> str:
 
 
 def output_for(source: str) -> str:
-    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff)."""
-    path = PurePosixPath(source)
-    name = path.name
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
+    operations, not pathlib, which interns every name it parses (see `discover`)."""
+    folder, _, name = source.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return str(path.with_name(stem + ".txt"))
+    return f"{folder}/{stem}.txt" if folder else f"{stem}.txt"
 
 
 def format_for(source: str) -> str:
@@ -172,29 +172,38 @@ def discover(root: Path | str) -> Iterator[Item]:
             name = os.fsdecode(root.name)
             yield Item(name, output_for(display(name)), format_for(name))
         return
-    stack = [root]
+    # Plain strings, not Path objects, per entry: CPython 3.11's pathlib interns every name
+    # it parses, so the interpreter's table of interned strings (and its resizes) would
+    # grow with the corpus; slicing off the root's prefix is also several times faster.
+    top = str(root)
+    prefix = os.path.join(top, "")
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:
             with os.scandir(folder) as entries:
                 names = sorted(entries, key=lambda e: e.name)
         except OSError as err:
-            rel = folder.relative_to(root).as_posix()
+            rel = _posix(folder[len(prefix) :]) if folder != top else "."
             yield Item(rel, rel, "auto", problem=f"cannot list folder: {err.strerror or err}")
             continue
         subfolders = []
         for entry in names:
             if entry.name.startswith("."):
                 continue
-            rel = Path(entry.path).relative_to(root).as_posix()
+            rel = _posix(entry.path[len(prefix) :])
             if entry.is_symlink():
                 if entry.is_dir() or accepted(entry.name):
                     yield Item(rel, output_for(display(rel)), format_for(rel), problem="symbolic link: not followed")
             elif entry.is_dir(follow_symlinks=False):
-                subfolders.append(Path(entry.path))
+                subfolders.append(entry.path)
             elif entry.is_file(follow_symlinks=False) and accepted(entry.name):
                 yield Item(rel, output_for(display(rel)), format_for(rel))
         stack.extend(reversed(subfolders))
+
+
+def _posix(relative: str) -> str:
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
 
 
 def _discover_url(url: str) -> Iterator[Item]:

@@ -1,10 +1,11 @@
 """Memory grows with the largest folder and file, not with the corpus.
 
 Discovery streams: it holds one folder's sorted names at a time, so eight times as
-many folders of the same size cost little more memory (measured with tracemalloc on
-the real `discover`; what growth there is comes from CPython 3.11's pathlib, whose
-table of interned path parts grows in steps as names pass through it). The flow
-then holds one batch of small records at a time."""
+many folders of the same size cost no more memory (measured with tracemalloc on the
+real `discover`). It works on plain strings: CPython 3.11's pathlib interns every
+name it parses, and the interpreter's table of interned strings then grew, and was
+resized, with the corpus (a 2 MB peak at 16,000 files, depending on what earlier
+tests had interned). The flow then holds one batch of small records at a time."""
 
 from __future__ import annotations
 
