@@ -121,3 +121,26 @@ def test_a_server_whose_scheduler_creates_no_runs_fails_the_doctor(tmp_path) -> 
         stopped = boilerstrip("server", "stop", env=env)
     assert stopped.stdout.strip() == "stopped"
     assert localserver.wait_gone(state["pid"], 10)
+
+
+def test_server_status_shows_the_last_error_of_its_log(tmp_path, monkeypatch, capsys) -> None:
+    from flows import cli
+
+    monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
+    localserver.log_path().write_bytes(BROKEN_LOG.read_bytes())
+    state = {"pid": 4242, "api_url": "http://127.0.0.1:4200/api", "ui_url": "http://127.0.0.1:4200", "log_offset": 0}
+    monkeypatch.setattr(localserver, "running", lambda: state)
+    assert cli.main(["server", "status"]) == 1
+    assert capsys.readouterr().out == (
+        "running at http://127.0.0.1:4200 (pid 4242); 1 error(s) in its log, last: sqlalchemy.exc.InvalidRequestError: "
+        f"Can't evaluate bulk DML statement; please supply a bulk_dml decorated function ({localserver.log_path()})\n"
+    )
+
+
+def test_serve_and_deploy_have_distinct_default_names() -> None:
+    from flows.cli import build_parser
+
+    parser = build_parser()
+    served = parser.parse_args(["serve", "raw", "--out", "o", "--interval", "60"]).name
+    deployed = parser.parse_args(["deploy", "raw", "--out", "o", "--pool", "p"]).name
+    assert (served, deployed) == ("boilerstrip-serve", "boilerstrip-deploy")
