@@ -428,6 +428,7 @@ def cmd_deploy(args: argparse.Namespace) -> int:
         cron=args.cron,
         interval=args.interval,
         print_next_steps=False,
+        ignore_warnings=True,  # "you're deploying to a process work pool ... try .serve": we know
     )
     print(
         f"deployed boilerstrip-clean/{args.name} ({deployment_id}) to pool {args.pool}; "
