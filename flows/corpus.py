@@ -18,7 +18,7 @@ from pathlib import Path
 from cleaners.pipeline import repeated_line_hashes
 from cleaners.repeated import SiteRepeats, select
 
-from .files import input_path, read_input, write_atomic
+from .files import write_atomic
 from .work import Job, Task, format_of, refusal, site_of
 
 STATISTICS = "repeated-lines.json"
@@ -59,7 +59,7 @@ def count_batch(job: Job, tasks: list[Task]) -> LineCounts:
         if item.problem:
             continue
         try:
-            raw = read_input(input_path(job.raw_dir, item.source), job.max_input_bytes)
+            raw = job.raw.read(item.source, job.max_input_bytes)
         except (OSError, ValueError, EOFError):
             continue
         if refusal(raw):

@@ -18,7 +18,8 @@ from cleaners.decode import sniff_binary
 from cleaners.difflog import render
 from cleaners.repeated import SiteRepeats
 
-from .files import TMP_DIR, AtomicWriter, Item, OutsideOutput, contained, display, input_path, read_input
+from .files import TMP_DIR, AtomicWriter, OutsideOutput, contained
+from .inputs import InputRoot, Item, display
 
 STATUS_CLEANED = "cleaned"
 STATUS_SKIPPED = "skipped-unchanged"
@@ -32,7 +33,7 @@ scraper saving an empty page is common); no output is written and the exit statu
 class Job:
     """What every batch of one run shares (small and picklable: it travels to workers)."""
 
-    raw_dir: str
+    raw: InputRoot
     out_dir: str
     config: Config
     fingerprint: str
@@ -141,9 +142,8 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     current = fingerprint(job, site)
     if item.problem:
         return failure(item, item.problem)
-    raw_path = input_path(job.raw_dir, item.source)
     try:
-        raw = read_input(raw_path, job.max_input_bytes)
+        raw = job.raw.read(item.source, job.max_input_bytes)
     except (OSError, ValueError, EOFError) as err:
         return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
     empty = emptiness(raw)

@@ -12,7 +12,7 @@ import pytest
 
 from cleaners import InputError, clean
 from cleaners.compressed import Corrupt, TooLarge, gunzip
-from flows.files import read_input
+from flows.inputs import read_input
 from golden import ROOT
 
 SEED = ROOT / "raw/004_b7bbc19097b3fd85.txt"

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.files import discover, output_for, read_input, write_atomic
+from flows.files import write_atomic
+from flows.inputs import InputRoot, output_for, read_input
 from flows.manifest import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
 from golden import ROOT
 
@@ -51,7 +52,7 @@ def manifest(out: Path) -> dict[str, dict]:
 
 
 def test_discovery_streams_sorted_and_maps_outputs(corpus: Path) -> None:
-    items = list(discover(corpus))
+    items = list(InputRoot.of(corpus).discover())
     sources = [i.source for i in items]
     assert sources[:5] == sorted(p.name for p in (ROOT / "raw").iterdir())
     assert "world/europe/budget.html" in sources and "notes.md" not in sources

@@ -19,7 +19,7 @@ from cleaners.html import (
     prepass,
     words,
 )
-from flows.files import Item
+from flows.inputs import InputRoot, Item
 from flows.work import Job, Task, run_one
 
 
@@ -149,7 +149,7 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
     assert time.monotonic() - started < 2
     (tmp_path / "raw").mkdir()
     (tmp_path / "raw" / "slow.html").write_bytes(page)
-    job = Job(str(tmp_path / "raw"), str(tmp_path / "out"), Config(extract_timeout=0.2), "fp")
+    job = Job(InputRoot.of(tmp_path / "raw"), str(tmp_path / "out"), Config(extract_timeout=0.2), "fp")
     record = run_one(job, Task(Item("slow.html", "slow.txt", "html")))
     assert record["status"] == "failed"
     assert record["error"] == "cleaning failed: ExtractionTimeout: extraction took longer than 0.2 s"

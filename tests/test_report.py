@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from cleaners import Config, ConfigError, clean
 from cleaners.difflog import render
-from flows.files import discover, reset_tmp
+from flows.files import reset_tmp
+from flows.inputs import InputRoot
 from flows.report import (
     MARKER,
     PAGE_SIZE,
@@ -68,10 +69,10 @@ def make_corpus(raw: Path) -> Path:
 def clean_without_prefect(raw: Path, out: Path, write_diff: bool = True) -> list[dict]:
     """What a run leaves in OUT (outputs, diff logs, manifest), made by the batch code alone."""
     config = Config()
-    job = Job(str(raw), str(out), config, config.fingerprint(), write_diff=write_diff)
+    job = Job(InputRoot.of(raw), str(out), config, config.fingerprint(), write_diff=write_diff)
     out.mkdir(parents=True, exist_ok=True)
     reset_tmp(out)
-    records = run_batch(job, [Task(item) for item in discover(raw)])
+    records = run_batch(job, [Task(item) for item in InputRoot.of(raw).discover()])
     (out / "manifest.jsonl").write_text("".join(record_line(r) for r in records), encoding="utf-8")
     return records
 

@@ -84,10 +84,10 @@ def dask_cluster(prefect_server):
 
 
 def test_worker_processes_never_import_prefect() -> None:
-    with runners.local_pool(2):
-        assert runners.compute(runners.imported_prefect) is False
-        assert runners.compute(os.getpid) != os.getpid()
-    assert runners.compute(os.getpid) == os.getpid()  # no pool: in this process
+    with runners.local_pool(2) as pool:
+        assert runners.compute(pool, runners.imported_prefect) is False
+        assert runners.compute(pool, os.getpid) != os.getpid()
+    assert runners.compute(None, os.getpid) == os.getpid()  # no pool: in this process
 
 
 def test_local_worker_processes_give_the_same_outputs(prefect_server, corpus, reference, tmp_path) -> None:
@@ -176,7 +176,7 @@ def test_outputs_must_be_a_folder(tmp_path: Path) -> None:
 
 
 def test_in_order_keeps_the_order_and_the_window() -> None:
-    from flows.flow import _in_order
+    from flows.execution import in_order
 
     started: list[int] = []
     in_flight = []
@@ -188,7 +188,7 @@ def test_in_order_keeps_the_order_and_the_window() -> None:
 
     done: list[bool] = []
     results = []
-    for item, state in _in_order(range(7), start, window=3):
+    for item, state in in_order(range(7), start, window=3):
         done.append(True)
         results.append((item, state))
     assert results == [(i, i * 10) for i in range(7)]

@@ -12,13 +12,13 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-from flows.files import discover
+from flows.inputs import InputRoot
 
 
 def peak_while_discovering(root: Path) -> tuple[int, int]:
     tracemalloc.start()
     try:
-        count = sum(1 for _ in discover(root))
+        count = sum(1 for _ in InputRoot.of(root).discover())
         return count, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -41,7 +41,7 @@ def test_discovery_memory_does_not_grow_with_the_number_of_folders(tmp_path: Pat
     assert large_peak < 3 * small_peak, (small_peak, large_peak)  # 8 times the files
     tracemalloc.start()
     try:
-        everything = list(discover(tmp_path / "large"))
+        everything = list(InputRoot.of(tmp_path / "large").discover())
         as_list = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from cleaners import Config
-from flows import work
-from flows.files import discover, reset_tmp
+from flows import inputs
+from flows.files import reset_tmp
+from flows.inputs import InputRoot
 from flows.work import STATUS_CLEANED, STATUS_FAILED, Job, Task, run_batch
 
 ARTICLE = (
@@ -43,14 +44,14 @@ def outcome(out: Path, records: list[dict]) -> dict[str, tuple]:
 def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     corpus(raw)
-    tasks = [Task(item) for item in discover(raw)]  # discovered before anything changes
+    tasks = [Task(item) for item in InputRoot.of(raw).discover()]  # discovered before anything changes
     alone = {}
     for task in tasks:  # each good file cleaned on its own first
-        job = Job(str(raw), str(tmp_path / f"alone-{task.item.source}"), Config(), "fp")
+        job = Job(InputRoot.of(raw), str(tmp_path / f"alone-{task.item.source}"), Config(), "fp")
         reset_tmp(Path(job.out_dir))
         alone[task.item.source] = outcome(Path(job.out_dir), run_batch(job, [task]))[task.item.source]
 
-    real_read = work.read_input
+    real_read = inputs.read_input
 
     def racing_read(path: Path, limit: int) -> bytes:
         if path.name == "deleted.txt":
@@ -62,10 +63,10 @@ def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPa
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_read(path, limit)
 
-    monkeypatch.setattr(work, "read_input", racing_read)
+    monkeypatch.setattr(inputs, "read_input", racing_read)
     out = tmp_path / "clean"
     reset_tmp(out)
-    job = Job(str(raw), str(out), Config(), "fp")
+    job = Job(InputRoot.of(raw), str(out), Config(), "fp")
     got = outcome(out, run_batch(job, tasks))
 
     assert got["deleted.txt"] == (STATUS_FAILED, "cannot read: No such file or directory", None)
@@ -81,12 +82,12 @@ def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPa
 def test_a_file_replaced_by_a_folder_fails_alone(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     corpus(raw)
-    tasks = [Task(item) for item in discover(raw)]
+    tasks = [Task(item) for item in InputRoot.of(raw).discover()]
     (raw / "c.txt").unlink()
     (raw / "c.txt").mkdir()  # same name, now a folder
     out = tmp_path / "clean"
     reset_tmp(out)
-    records = {r["source"]: r for r in run_batch(Job(str(raw), str(out), Config(), "fp"), tasks)}
+    records = {r["source"]: r for r in run_batch(Job(InputRoot.of(raw), str(out), Config(), "fp"), tasks)}
     assert records["c.txt"]["status"] == STATUS_FAILED
     assert records["c.txt"]["error"] == "cannot read: Is a directory"
     assert sum(r["status"] == STATUS_CLEANED for r in records.values()) == len(records) - 1

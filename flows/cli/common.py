@@ -1,0 +1,58 @@
+"""What every command shares: one-line usage errors, the input checks made before
+Prefect starts, and the flow's parameters as a deployment stores them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..files import output_problem
+from ..settings import Settings
+
+
+def parameters(args: argparse.Namespace) -> dict:
+    """The flow's parameters as a deployment stores them (JSON, absolute paths)."""
+    raw = str(args.raw.path.resolve()) if args.raw.local else args.raw.location
+    params = {"raw_dir": raw, "out_dir": str(args.out.resolve())}
+    if args.config:
+        params["config"] = str(args.config.resolve())
+    if args.batch_size:
+        params["batch_size"] = args.batch_size
+    if args.format:
+        params["format"] = args.format
+    if args.workers is not None:
+        params["workers"] = args.workers
+    if args.repeated_lines:
+        params["repeated_lines"] = True
+    return params
+
+
+def check_inputs(args: argparse.Namespace) -> Settings:
+    """Fail before Prefect starts: a wrong folder or a bad config should cost no wait.
+    Returns the settings, with the command line's run options applied."""
+    from cleaners import ConfigError, PhraseError
+
+    from ..settings import load_settings
+
+    problem = args.raw.problem() or args.raw.overlap(args.out)
+    if problem:
+        usage_error(problem)
+    if args.batch_size is not None and args.batch_size < 1:
+        usage_error("--batch-size must be at least 1")
+    if args.workers is not None and args.workers < 0:
+        usage_error("--workers must be 0 (one per core) or more")
+    try:
+        settings = load_settings(args.config).with_run(
+            workers=args.workers, dask=getattr(args, "dask", None), repeated_lines=args.repeated_lines
+        )
+    except (ConfigError, PhraseError) as err:
+        usage_error(str(err))
+    unwritable = output_problem(args.out)  # last: it makes the folder
+    if unwritable:
+        usage_error(f"cannot write to output folder {args.out}: {unwritable}")
+    return settings
+
+
+def usage_error(message: str) -> None:
+    print(f"boilerstrip: error: {message}", file=sys.stderr)
+    raise SystemExit(2)

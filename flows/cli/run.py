@@ -1,0 +1,169 @@
+"""`boilerstrip clean`, `report` and `show`: a run now, and reading what it wrote."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from .. import localserver
+from .common import check_inputs, parameters, usage_error
+
+
+class Progress:
+    """A bar on a terminal, plain lines otherwise (logs, CI)."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.bar = None
+        if self.tty:
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as Bar
+
+            self.bar = Bar(
+                TextColumn("cleaning"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeRemainingColumn(),
+                TextColumn("{task.fields[status]}"),
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("clean", total=total, status="")
+
+    def __call__(self, done: int, status: dict[str, int]) -> None:
+        text = ", ".join(f"{count} {name}" for name, count in sorted(status.items()))
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, status=text)
+        elif time.monotonic() - self.last > 2 or done == self.total:
+            self.last = time.monotonic()
+            print(f"cleaned {done}/{self.total} files ({text})", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def print_summary(markdown: str) -> None:
+    """The run summary: drawn as tables on a terminal, Markdown as written everywhere else
+    (a pipe, a log, CI), so that what a program reads is the file's text."""
+    if not sys.stdout.isatty():
+        sys.stdout.write(markdown)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    Console().print(Markdown(markdown))
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    settings = check_inputs(args)
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    via = localserver.configure_environment()
+    with ExitStack() as stack:
+        runner = None
+        if settings.run.dask:
+            from ..on_dask import DaskUsageError, task_runner
+
+            try:
+                runner, where = task_runner(settings.run.dask, settings.run.workers, stack)
+            except DaskUsageError as err:
+                usage_error(str(err))
+            via = f"{where}, Prefect API {os.environ['PREFECT_API_URL']}"
+        print(f"boilerstrip: {args.raw} -> {args.out} via {via}", file=sys.stderr, flush=True)
+        return _clean(args, settings, runner)
+
+
+def _clean(args: argparse.Namespace, settings, runner) -> int:
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    from ..flow import clean_corpus, count_inputs
+
+    progress = Progress(count_inputs(args.raw))
+    started = time.time()
+    flow = clean_corpus.with_options(task_runner=runner) if runner is not None else clean_corpus
+    try:
+        # No worker watches this run for crashes, so its heartbeat thread only costs
+        # time (about 1 s per run joining it).
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            counts = flow(**parameters(args), force=args.force, settings=settings, progress=progress)
+        from prefect.events.worker import EventsWorker
+        from prefect.logging.handlers import APILogWorker
+
+        # Hand over buffered logs and events now rather than in Prefect's exit hook,
+        # which prints "Still processing items" warnings while it waits.
+        APILogWorker.drain_all(timeout=10)
+        EventsWorker.drain_all(timeout=10)
+    finally:
+        progress.close()
+    print_summary((args.out / "run-summary.md").read_text(encoding="utf-8"))
+    report = args.out / "report.html"
+    if report.is_file() and report.stat().st_mtime >= started:
+        print(f"boilerstrip: run report: {report.resolve().as_uri()}", file=sys.stderr)
+    failed = counts.get("failed", 0)
+    if failed:
+        print(f"boilerstrip: {failed} file(s) failed; see {args.out / 'manifest.jsonl'}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+_COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "#": "\x1b[2m"}
+
+
+def _find_diff(path: Path, out: Path) -> Path:
+    if path.suffix == ".diff":
+        return path
+    manifest = out / "manifest.jsonl"
+    if not manifest.exists():
+        usage_error(f"{path} is not a .diff and {manifest} does not exist")
+    wanted = path.as_posix()
+    best: dict | None = None
+    with open(manifest, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            source = record["source"]
+            if (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
+                if best is None or len(source) > len(best["source"]):
+                    best = record
+    if best is None:
+        usage_error(f"{path} is not in {manifest}")
+    return out / best["diff"]
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """No Prefect needed: the report is made from the files a run left in OUT."""
+    from ..report import ReportError, write_report
+
+    try:
+        path = write_report(args.out)
+    except ReportError as err:
+        print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    diff = _find_diff(args.path, args.out)
+    try:
+        text = diff.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        usage_error(f"{diff} does not exist (run `boilerstrip clean` first, or check the name)")
+    except OSError as err:
+        usage_error(f"cannot read {diff}: {err.strerror or err}")
+    colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty())
+    if colour:
+        text = "".join(
+            f"{_COLOURS[line[0]]}{line}\x1b[0m"
+            if line[:1] in _COLOURS and not line.startswith(("---", "+++"))
+            else line
+            for line in text.splitlines(keepends=True)
+        )
+    sys.stdout.write(text)
+    return 0

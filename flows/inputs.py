@@ -1,0 +1,246 @@
+"""The input of a run: one folder (local, shared, or an fsspec URL) or one file.
+
+`InputRoot` is the one type for it, made once from what the user typed and passed
+everywhere (the flow, its batches, worker processes, Dask workers): it discovers the
+files, says where each one is and reads it.
+
+Discovery streams: one directory is listed at a time (sorted, so every run sees the
+same order) and files are yielded as found, so a corpus of millions of files is never
+held in memory as a list. It works on plain strings: CPython 3.11's pathlib interns
+every name it parses, which made memory grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import Path
+
+from cleaners.compressed import Corrupt as CorruptInput
+from cleaners.compressed import TooLarge as InputTooLarge
+from cleaners.compressed import gunzip, is_gzip
+
+SUFFIXES = (".txt", ".html", ".htm")
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One input file: its path relative to the raw folder, and where its outputs go."""
+
+    source: str  # POSIX path relative to the raw folder (undecodable name bytes as surrogates)
+    output: str  # POSIX path of the .txt relative to the output folder; always valid UTF-8
+    format: str  # text | html | auto (from the suffix; "auto" when the suffix says nothing)
+    problem: str | None = None  # why it is refused before reading (a symbolic link, ...)
+
+
+def display(name: str) -> str:
+    """A file name as people and JSON can read it: bytes that are not UTF-8 shown as
+    \\xNN (the name on disk stays as it is)."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def output_for(source: str) -> str:
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
+    operations, not pathlib, which interns every name it parses (see `discover`)."""
+    folder, _, name = source.rpartition("/")
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{folder}/{stem}.txt" if folder else f"{stem}.txt"
+
+
+def format_for(source: str) -> str:
+    name = source.lower().removesuffix(".gz")
+    if name.endswith((".html", ".htm")):
+        return "html"
+    return "text" if name.endswith(".txt") else "auto"
+
+
+def accepted(name: str) -> bool:
+    lower = name.lower().removesuffix(".gz")
+    return lower.endswith(SUFFIXES)
+
+
+@dataclass(frozen=True, slots=True)
+class InputRoot:
+    """Where the raw files are: a local folder or file (`location` is its path), or any
+    other fsspec URL (`memory://`, `s3://`, ...; `location` is the URL). Small and
+    picklable: it travels with every batch."""
+
+    location: str
+    local: bool
+
+    @classmethod
+    def of(cls, raw: str | Path | InputRoot) -> InputRoot:
+        """From what a user typed: a path, a `file://` URL (a local path), or another URL."""
+        if isinstance(raw, InputRoot):
+            return raw
+        text = str(raw)
+        if "://" not in text:
+            return cls(text, True)
+        if text.startswith("file://"):
+            return cls(text.removeprefix("file://") or "/", True)
+        return cls(text.rstrip("/"), False)
+
+    def __str__(self) -> str:
+        return self.location
+
+    @property
+    def path(self) -> Path:
+        """The local path (only for local inputs)."""
+        if not self.local:
+            raise ValueError(f"{self.location} is a URL, not a local path")
+        return Path(self.location)
+
+    @property
+    def per_process(self) -> bool:
+        """Inputs only this process can see (fsspec's memory://): no worker processes."""
+        return self.location.startswith("memory://")
+
+    def problem(self) -> str | None:
+        """Why this cannot be the input of a run: it must be a folder, or one file of an
+        accepted kind (a user cleaning one article should not need a folder for it)."""
+        if not self.local:
+            import fsspec
+
+            fs, path = fsspec.core.url_to_fs(self.location)
+            return None if fs.isdir(path) else f"input folder {self.location} does not exist"
+        root = self.path
+        if root.is_dir():
+            return None
+        if root.is_file():
+            if accepted(root.name):
+                return None
+            return f"{root} is not a .txt, .html or .htm file (optionally .gz); give one, or a folder"
+        return f"input {root} does not exist"
+
+    def path_of(self, source: str) -> Path | str:
+        """Where the file `source` (as discovered) is: a local path, or a URL."""
+        if not self.local:
+            return f"{self.location}/{source}"
+        root = self.path
+        if root.name == source and root.is_file():  # the input is one file
+            return root
+        return root / source
+
+    def read(self, source: str, limit: int) -> bytes:
+        return read_input(self.path_of(source), limit)
+
+    def discover(self) -> Iterator[Item]:
+        """Every accepted file, depth first, names sorted within a folder.
+
+        Symbolic links are not followed (a link could lead out of the input folder or
+        into a loop) but reported, as are folders that cannot be listed. Hidden files
+        and folders (".git", editor swap files) are skipped."""
+        if not self.local:
+            yield from _discover_url(self.location)
+        elif os.path.isfile(self.location):  # one file given as the input
+            name = os.path.basename(self.location)
+            if accepted(name):
+                yield Item(name, output_for(display(name)), format_for(name))
+        else:
+            yield from _discover_local(self.location)
+
+    def overlap(self, out: Path) -> str | None:
+        """Why writing into `out` would touch the input: OUT inside RAW (outputs would
+        land among the inputs), or the one input file overwritten by its own output."""
+        if not self.local:
+            return None
+        raw_abs, out_abs = self.path.resolve(), out.resolve()
+        if raw_abs.is_file():
+            output = out_abs / output_for(display(raw_abs.name))
+            if raw_abs in (output, output.with_suffix(".diff")):
+                return f"the output of {self.location} would overwrite it; choose another --out"
+            return None
+        if out_abs == raw_abs or raw_abs in out_abs.parents:
+            return f"output folder {out} must not be inside the input folder {self.location}"
+        return None
+
+
+def _discover_local(top: str) -> Iterator[Item]:
+    prefix = os.path.join(top, "")
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                names = sorted(entries, key=lambda e: e.name)
+        except OSError as err:
+            rel = _posix(folder[len(prefix) :]) if folder != top else "."
+            yield Item(rel, rel, "auto", problem=f"cannot list folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in names:
+            if entry.name.startswith("."):
+                continue
+            rel = _posix(entry.path[len(prefix) :])
+            if entry.is_symlink():
+                if entry.is_dir() or accepted(entry.name):
+                    yield Item(rel, output_for(display(rel)), format_for(rel), problem="symbolic link: not followed")
+            elif entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.path)
+            elif entry.is_file(follow_symlinks=False) and accepted(entry.name):
+                yield Item(rel, output_for(display(rel)), format_for(rel))
+        stack.extend(reversed(subfolders))
+
+
+def _posix(relative: str) -> str:
+    return relative if os.sep == "/" else relative.replace(os.sep, "/")
+
+
+def _discover_url(url: str) -> Iterator[Item]:
+    """`discover` on an fsspec filesystem: the same order and rules (object stores have
+    no symbolic links)."""
+    import fsspec
+
+    fs, top = fsspec.core.url_to_fs(url)
+    top = top.rstrip("/")
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        rel_folder = folder[len(top) :].strip("/")
+        try:
+            entries = fs.ls(folder, detail=True)
+        except OSError as err:
+            yield Item(rel_folder, rel_folder, "auto", problem=f"cannot list folder: {err.strerror or err}")
+            continue
+        subfolders = []
+        for entry in sorted(entries, key=lambda e: e["name"].rstrip("/").rsplit("/", 1)[-1]):
+            name = entry["name"].rstrip("/").rsplit("/", 1)[-1]
+            if name.startswith(".") or entry["name"].rstrip("/") == folder:
+                continue
+            rel = f"{rel_folder}/{name}" if rel_folder else name
+            if entry["type"] == "directory":
+                subfolders.append(f"{folder}/{name}")
+            elif accepted(name):
+                yield Item(rel, output_for(rel), format_for(rel))
+        stack.extend(reversed(subfolders))
+
+
+def read_input(path: Path | str, limit: int) -> bytes:
+    """The file's bytes, decompressed when they are gzip (by their magic bytes, whatever
+    the name; every member of a multi-member file); refuse anything beyond `limit`
+    bytes before it is all in memory (a gzip bomb stops at the limit). A `.gz` name on
+    bytes that are not gzip is an error, not text. `path` may be an fsspec URL."""
+    if isinstance(path, str):
+        import fsspec
+
+        with fsspec.open(path, "rb") as handle:
+            return _read_limited(handle, path.lower().endswith(".gz"), limit)
+    with open(path, "rb") as handle:
+        return _read_limited(handle, path.name.lower().endswith(".gz"), limit)
+
+
+def _read_limited(handle, named_gz: bool, limit: int) -> bytes:
+    head = handle.read(min(CHUNK, limit + 1))
+    if is_gzip(head):
+        return gunzip(chain([head], iter(lambda: handle.read(CHUNK), b"")), limit)
+    if named_gz and head:
+        raise CorruptInput("not gzip data, though the name ends in .gz")
+    data = head + handle.read(limit + 1 - len(head)) if len(head) <= limit else head
+    if len(data) > limit:
+        raise InputTooLarge(f"file is larger than the {limit // (1024 * 1024)} MB limit")
+    return data

@@ -1,0 +1,121 @@
+"""One run's plan and books: the job its batches share, the batches in discovery order,
+and the journal, totals and progress kept as their results come back.
+
+Nothing here imports Prefect: the flow (`flows.flow`) makes the Prefect calls; this
+module is what a run *is*, so it can be read, and tested, apart from them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .files import reset_tmp, write_atomic
+from .inputs import InputRoot, display
+from .manifest import SETTINGS, Journal, Outcome, Previous, Summary
+from .settings import Settings
+from .work import Job, Task, failure
+
+Progress = Callable[[int, dict[str, int]], None]
+"""Told after every batch: (files done, counts per status); the command line draws it."""
+
+
+@dataclass
+class Plan:
+    raw: InputRoot
+    out: Path
+    settings: Settings
+    job: Job
+    previous: Previous | None
+    tmp: Path
+    journal: Journal
+    summary: Summary = field(default_factory=Summary)
+    progress: Progress | None = None
+    started: float = field(default_factory=time.monotonic)
+
+    @classmethod
+    def make(
+        cls, raw: InputRoot, out: Path, settings: Settings, *, force: bool = False, progress: Progress | None = None
+    ) -> Plan:
+        """Check the paths, read what the last run left, and open this run's journal; the
+        effective settings are written first, so a run can always be audited."""
+        problem = raw.problem() or raw.overlap(out)
+        if problem:
+            raise ValueError(problem)
+        run = settings.run
+        job = Job(
+            raw=raw,
+            out_dir=str(out),
+            config=settings.cleaners,
+            fingerprint=settings.cleaners.fingerprint(),
+            format=run.format,
+            write_diff=run.write_diff,
+            max_input_bytes=run.max_input_bytes,
+            force=force,
+            site_depth=run.site_depth,
+        )
+        previous = None if force else Previous(out)
+        tmp = reset_tmp(out)
+        write_atomic(out / SETTINGS, settings.to_toml().encode("utf-8"), tmp)
+        return cls(raw, out, settings, job, previous, tmp, Journal(out), progress=progress)
+
+    def batches(self) -> Iterator[tuple[list[Task], list[dict]]]:
+        """Batches of work in discovery order, and the collision failures found while
+        filling them (two inputs that map to one output: the second is refused)."""
+        size = self.settings.run.batch_size
+        seen: dict[str, str] = {}
+        batch: list[Task] = []
+        refused: list[dict] = []
+        for item in self.raw.discover():
+            first = seen.get(item.output)
+            if first is not None:
+                refused.append(failure(item, f"output {item.output} would overwrite the output of {display(first)}"))
+                continue
+            seen[item.output] = item.source
+            previous = self.previous.get(display(item.source)) if self.previous is not None else None
+            batch.append(Task(item, previous))
+            if len(batch) >= size:
+                yield batch, refused
+                batch, refused = [], []
+        if batch or refused:
+            yield batch, refused
+
+    def chunks(self) -> Iterator[list[Task]]:
+        """Every input in batches, for the repeated-line statistics."""
+        size = self.settings.run.batch_size
+        batch: list[Task] = []
+        for item in self.raw.discover():
+            batch.append(Task(item))
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def record(self, tasks: list[Task], refused: list[dict], state) -> None:
+        """A batch is back: journal it. `state` is its task's final state (a Prefect
+        `State`: completed with an `Outcome`, or failed after its retries), or None when
+        the batch held only refused files."""
+        done = Outcome.of(refused)
+        if state is not None and state.is_completed():
+            done = done.then(state.result())
+        elif state is not None:
+            reason = f"batch failed after retries: {state.message}"
+            done = done.then(Outcome.of([failure(t.item, reason) for t in tasks]))
+        self.journal.append(done.lines)
+        self.summary.merge(done.summary)
+        if self.progress is not None:
+            self.progress(self.summary.files, dict(self.summary.status))
+
+    def finish(self) -> str:
+        """Publish the manifest and write the summary; returns the summary's Markdown."""
+        self.journal.finish()
+        return self.summary.write(self.out, str(self.raw), time.monotonic() - self.started, self.tmp)
+
+    def close(self) -> None:
+        self.journal.close()
+
+    def counts(self) -> dict[str, int]:
+        return {"files": self.summary.files, **self.summary.status, "flagged": len(self.summary.flagged)}
