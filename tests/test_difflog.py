@@ -82,13 +82,17 @@ def test_command_line_reports_a_bad_config(tmp_path: Path) -> None:
     assert "unknown cleaner 'no_such_cleaner'" in done.stderr
 
 
-def test_readme_excerpt_is_the_real_log() -> None:
-    """The README shows seed 004's diff log: every line it quotes must be in the log."""
-    readme = (ROOT / "README.md").read_text("utf-8")
-    block = readme.split("An excerpt (the full log is", 1)[1].split("```\n", 2)[1]
+@pytest.mark.parametrize(
+    ("doc", "marker", "at_least"),
+    [("docs/outputs.md", "An excerpt (the full log is", 20), ("README.md", "(an excerpt of its", 5)],
+)
+def test_documented_excerpts_are_the_real_log(doc: str, marker: str, at_least: int) -> None:
+    """The docs show seed 004's diff log: every line they quote must be in the log."""
+    text = (ROOT / doc).read_text("utf-8")
+    block = text.split(marker, 1)[1].split("```\n", 2)[1]
     result = clean((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes())
     log = render(result, "raw/004_b7bbc19097b3fd85.txt", "clean/004_b7bbc19097b3fd85.txt").splitlines()
     quoted = [line for line in block.splitlines() if line != "..."]
-    assert len(quoted) > 20
+    assert len(quoted) >= at_least
     assert [line for line in quoted if line not in log] == []
-    assert f"the full log is {len(log)} lines" in readme
+    assert f"{marker} {len(log)} lines" in text
