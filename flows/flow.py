@@ -32,10 +32,11 @@ from cleaners.repeated import SiteRepeats
 from . import runners
 from .corpus import LineCounts, write_statistics
 from .files import Item, discover, display, input_root, output_root, paths_problem, per_process, reset_tmp, write_atomic
-from .manifest import SETTINGS, Journal, Outcome, Previous, Summary
+from .manifest import Journal, Outcome, Previous, Summary
+from .outputs import SETTINGS, Status
 from .report import report_section
 from .settings import load_settings
-from .work import STATUS_FAILED, Job, Task, failure, site_of
+from .work import Job, Task, failure, site_of
 
 ProgressHook = Callable[[int, dict[str, int]], None]
 progress_hooks: list[ProgressHook] = []
@@ -61,7 +62,7 @@ def clean_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | N
     """Clean a batch of files; returns its manifest lines and totals (no texts)."""
     outcome = runners.compute(runners.clean_work, job, tasks, repeats)
     logger = get_run_logger()
-    logger.info("batch of %d: %d failed", outcome.summary.files, outcome.summary.status[STATUS_FAILED])
+    logger.info("batch of %d: %d failed", outcome.summary.files, outcome.summary.status[Status.FAILED])
     for source, error in outcome.summary.failed:
         logger.warning("%s: %s", source, error)
     return outcome

@@ -36,13 +36,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .files import write_atomic
+from .outputs import MANIFEST, PAGES, REPORT, SETTINGS, SUMMARY, ManifestRecord, Status
 
-REPORT = "report.html"
-PAGES = "report"
 MARKER = ".boilerstrip-report"
 STAGING, OLD = ".report-staging-", ".report-old-"  # + pid: pages being written, pages being replaced
 STYLE = "report.css"  # in the pages folder, shared by the pages (no page is named *.css)
-MANIFEST = "manifest.jsonl"
 PAGE_SIZE = 50
 MAX_CHAR_DIFF = 250_000  # product of the lengths above which a changed block is shown whole, not char by char
 
@@ -783,7 +781,7 @@ def _ours(folder: Path) -> bool:
     return True
 
 
-def manifest_records(out: Path) -> Iterator[dict]:
+def manifest_records(out: Path) -> Iterator[ManifestRecord]:
     """The manifest's records, one at a time (a run's manifest can be large)."""
     path = out / MANIFEST
     with open(path, encoding="utf-8") as handle:
@@ -811,7 +809,7 @@ class Totals:
     def add(self, record: dict, log: DiffLog) -> None:
         self.documents += 1
         self.status[record.get("status")] += 1
-        if record.get("status") in ("failed", "skipped-empty"):
+        if record.get("status") in (Status.FAILED, Status.EMPTY):
             return
         self.flagged += bool(record.get("needs_review"))
         self.chars_before += record.get("chars_before", 0)
@@ -900,7 +898,7 @@ def write_report(out_dir: str | Path, pool=None) -> Path:
         for record, name, log in _rendered(out, staging, manifest_records(out), used, pool):
             source = str(record.get("source", ""))
             totals.add(record, log)
-            failed = record.get("status") == "failed"
+            failed = record.get("status") == Status.FAILED
             words = record.get("words_before") or 0
             default = not name.startswith("_/")
             docs.append(
@@ -969,10 +967,10 @@ def render_index(
     share = removed / totals.chars_before if totals.chars_before else 0
     cards = [
         ("documents", totals.documents, "", "documents"),
-        ("cleaned", s["cleaned"], "", "cleaned in this run"),
-        ("skipped", s["skipped-unchanged"], "", "unchanged, skipped"),
-        ("empty", s["skipped-empty"], "", "empty, skipped"),
-        ("failed", s["failed"], "bad" if s["failed"] else "", "failed"),
+        ("cleaned", s[Status.CLEANED], "", "cleaned in this run"),
+        ("skipped", s[Status.SKIPPED], "", "unchanged, skipped"),
+        ("empty", s[Status.EMPTY], "", "empty, skipped"),
+        ("failed", s[Status.FAILED], "bad" if s[Status.FAILED] else "", "failed"),
         ("flagged", totals.flagged, "warn" if totals.flagged else "", "flagged for review"),
         ("chars-removed", f"{removed:,}", "", f"characters removed ({share:.1%})"),
         ("words-removed", f"{totals.words_removed:,}", "", "words removed"),
@@ -1004,8 +1002,8 @@ def render_index(
         "docs": docs,
     }
     body = f"""<header><h1>boilerstrip run report</h1>
-<p class="mute">{totals.documents:,} documents in this folder · <a href="{MANIFEST}">manifest.jsonl</a> ·
-<a href="run-summary.md">run-summary.md</a> · <a href="effective-config.toml">effective-config.toml</a></p>
+<p class="mute">{totals.documents:,} documents in this folder · <a href="{MANIFEST}">{MANIFEST}</a> ·
+<a href="{SUMMARY}">{SUMMARY}</a> · <a href="{SETTINGS}">{SETTINGS}</a></p>
 </header><main>
 <section id="overview"><div class="cards">{card_html}</div>
 <p class="mute">Characters {totals.chars_before:,} → {totals.chars_after:,}. Counts cover every document in the

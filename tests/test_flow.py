@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from flows.files import discover, output_for, read_input, write_atomic
-from flows.manifest import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
+from flows.outputs import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
 from golden import ROOT
 
 HTML = (

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from cleaners import Config, ConfigError, clean
 from cleaners.difflog import render
 from flows.files import discover, reset_tmp
+from flows.outputs import record_line
 from flows.report import (
     MARKER,
     PAGE_SIZE,
@@ -32,7 +33,7 @@ from flows.report import (
     write_report,
 )
 from flows.settings import load_settings
-from flows.work import Job, Task, record_line, run_batch
+from flows.work import Job, Task, run_batch
 from golden import ROOT
 from golden import discover as discover_cases
 
