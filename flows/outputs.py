@@ -29,12 +29,21 @@ PAGES = "report"  # the report's pages (another name when an input folder takes 
 
 TEXT = ".txt"
 DIFF = ".diff"
-"""Per document, beside each other: `a/b.txt` (clean text) and `a/b.diff` (diff log)."""
+EDIT_LOG = ".edits.jsonl"
+"""Per document, beside each other: `a/b.txt` (clean text), `a/b.diff` (diff log) and
+`a/b.edits.jsonl` (the edits as data, `cleaners.editlog`). A clean text's name always
+ends in `.txt` and an input's in `.txt`, `.html` or `.htm` (or `.gz`), so an edit log
+can never take the name of another input's outputs."""
 
 
 def diff_for(output: str) -> str:
     """The diff log beside a clean text: a/b.txt -> a/b.diff."""
     return output.removesuffix(TEXT) + DIFF
+
+
+def edit_log_for(output: str) -> str:
+    """The edit log beside a clean text: a/b.txt -> a/b.edits.jsonl."""
+    return output.removesuffix(TEXT) + EDIT_LOG
 
 
 class Status(StrEnum):
@@ -56,6 +65,7 @@ class ManifestRecord(TypedDict, total=False):
     source_bytes: str  # hex of the name's bytes, when they are not UTF-8
     output: str | None  # the clean text, relative to OUT
     diff: str | None  # the diff log (None: `[run] write_diff = false`)
+    edit_log: str | None  # the edits as data, written with the diff log (no key: an older run)
     sha256: str  # of the raw bytes
     bytes: int
     format: str
@@ -113,12 +123,13 @@ def skipped_empty(source: str, reason: str, raw: bytes) -> ManifestRecord:
 def cleaned(
     source: str, output: str, result: Cleaned, *, sha256: str, size: int, fingerprint: str, logs: bool
 ) -> ManifestRecord:
-    """The record of a file cleaned now; `logs`: its diff log was written."""
+    """The record of a file cleaned now; `logs`: its diff and edit logs were written."""
     meta = result.meta
     return {
         **names(source),
         "output": output,
         "diff": diff_for(output) if logs else None,
+        "edit_log": edit_log_for(output) if logs else None,
         "sha256": sha256,
         "bytes": size,
         "format": meta.format,

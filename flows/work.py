@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaners import Config, clean
+from cleaners import Config, clean, editlog
 from cleaners.decode import sniff_binary
 from cleaners.difflog import render
 from cleaners.repeated import SiteRepeats
@@ -78,7 +78,8 @@ def _unchanged(job: Job, task: Task, digest: str, fingerprint: str) -> bool:
     if prev.get("sha256") != digest or prev.get("fingerprint") != fingerprint:
         return False
     out_dir = Path(job.out_dir)
-    written = [task.item.output, *([outputs.diff_for(task.item.output)] if job.write_diff else [])]
+    logs = [outputs.diff_for(task.item.output), outputs.edit_log_for(task.item.output)] if job.write_diff else []
+    written = [task.item.output, *logs]
     return all((out_dir / name).is_file() for name in written)
 
 
@@ -144,6 +145,7 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     try:
         out = contained(out_dir, out_dir / item.output, writer.verdicts)
         diff = contained(out_dir, out_dir / outputs.diff_for(item.output), writer.verdicts)
+        edit_log = contained(out_dir, out_dir / outputs.edit_log_for(item.output), writer.verdicts)
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
@@ -151,6 +153,8 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     if job.write_diff:
         log = render(result, f"raw/{display(item.source)}", f"clean/{item.output}")
         writer.write(diff, log.encode("utf-8", "surrogateescape"))
+        data = editlog.dumps(result.edits, meta.byte_fixes)
+        writer.write(edit_log, data.encode("utf-8", "surrogateescape"))
     return outputs.cleaned(
         item.source, item.output, result, sha256=digest, size=len(raw), fingerprint=current, logs=job.write_diff
     )

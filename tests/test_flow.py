@@ -73,6 +73,8 @@ def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corp
     seed = rows["004_b7bbc19097b3fd85.txt"]
     assert (out / seed["output"]).read_bytes() == (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
     assert (out / seed["diff"]).read_text("utf-8").startswith("# boilerstrip diff log")
+    assert seed["edit_log"] == "004_b7bbc19097b3fd85.edits.jsonl"  # the edits as data: the golden file's format
+    assert (out / seed["edit_log"]).read_bytes() == (ROOT / "fixtures/seeds/004/expected-edits.jsonl").read_bytes()
     assert seed["edits"]["strip_ad_markers/v1"] == 1 and seed["language"] == "en"
     for key in ("sha256", "encoding", "language_prob", "chars_before", "lines_after", "needs_review", "status"):
         assert key in seed
@@ -125,6 +127,10 @@ def test_rerun_skips_unchanged_and_redoes_changed_or_forced(prefect_server, corp
     rows = manifest(out)
     assert rows["003_fac77253d02de784.txt"]["status"] == "cleaned"
     assert rows["002_8e9a21fb34cd7e9b.txt"]["status"] == "skipped-unchanged"
+
+    (out / rows["002_8e9a21fb34cd7e9b.txt"]["edit_log"]).unlink()  # as left by a version without edit logs
+    counts = run(corpus, out)
+    assert counts["cleaned"] == 1 and manifest(out)["002_8e9a21fb34cd7e9b.txt"]["status"] == "cleaned"
 
     counts = run(corpus, out, force=True)
     assert counts["cleaned"] == 7
