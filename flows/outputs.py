@@ -30,6 +30,7 @@ PAGES = "report"  # the report's pages (another name when an input folder takes 
 TEXT = ".txt"
 DIFF = ".diff"
 EDIT_LOG = ".edits.jsonl"
+NAME_MAX = 255  # bytes of one file name (ext4, XFS, Btrfs, tmpfs, ...): the same limit everywhere, for the same outputs
 """Per document, beside each other: `a/b.txt` (clean text), `a/b.diff` (diff log) and
 `a/b.edits.jsonl` (the edits as data, `cleaners.editlog`). A clean text's name always
 ends in `.txt` and an input's in `.txt`, `.html` or `.htm` (or `.gz`), so an edit log
@@ -41,9 +42,11 @@ def diff_for(output: str) -> str:
     return output.removesuffix(TEXT) + DIFF
 
 
-def edit_log_for(output: str) -> str:
-    """The edit log beside a clean text: a/b.txt -> a/b.edits.jsonl."""
-    return output.removesuffix(TEXT) + EDIT_LOG
+def edit_log_for(output: str) -> str | None:
+    """The edit log beside a clean text: a/b.txt -> a/b.edits.jsonl; None when that name
+    would be longer than a file name may be (a `.txt` name of 248 bytes or more)."""
+    path = output.removesuffix(TEXT) + EDIT_LOG
+    return path if len(path.rpartition("/")[2].encode("utf-8", "surrogateescape")) <= NAME_MAX else None
 
 
 class Status(StrEnum):
@@ -65,7 +68,8 @@ class ManifestRecord(TypedDict, total=False):
     source_bytes: str  # hex of the name's bytes, when they are not UTF-8
     output: str | None  # the clean text, relative to OUT
     diff: str | None  # the diff log (None: `[run] write_diff = false`)
-    edit_log: str | None  # the edits as data, written with the diff log (no key: an older run)
+    edit_log: str | None  # the edits as data, written with the diff log (no key: an older run; None
+    # with a diff: the name would be too long)
     sha256: str  # of the raw bytes
     bytes: int
     format: str

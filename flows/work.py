@@ -80,7 +80,7 @@ def _unchanged(job: Job, task: Task, digest: str, fingerprint: str) -> bool:
     out_dir = Path(job.out_dir)
     logs = [outputs.diff_for(task.item.output), outputs.edit_log_for(task.item.output)] if job.write_diff else []
     written = [task.item.output, *logs]
-    return all((out_dir / name).is_file() for name in written)
+    return all((out_dir / name).is_file() for name in written if name is not None)
 
 
 def failure(item: Item, message: str, **extra) -> ManifestRecord:
@@ -145,7 +145,8 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     try:
         out = contained(out_dir, out_dir / item.output, writer.verdicts)
         diff = contained(out_dir, out_dir / outputs.diff_for(item.output), writer.verdicts)
-        edit_log = contained(out_dir, out_dir / outputs.edit_log_for(item.output), writer.verdicts)
+        edit_log_name = outputs.edit_log_for(item.output)
+        edit_log = contained(out_dir, out_dir / edit_log_name, writer.verdicts) if edit_log_name else None
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
@@ -153,8 +154,9 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     if job.write_diff:
         log = render(result, f"raw/{display(item.source)}", f"clean/{item.output}")
         writer.write(diff, log.encode("utf-8", "surrogateescape"))
-        data = editlog.dumps(result.edits, meta.byte_fixes)
-        writer.write(edit_log, data.encode("utf-8", "surrogateescape"))
+        if edit_log is not None:
+            data = editlog.dumps(result.edits, meta.byte_fixes)
+            writer.write(edit_log, data.encode("utf-8", "surrogateescape"))
     return outputs.cleaned(
         item.source, item.output, result, sha256=digest, size=len(raw), fingerprint=current, logs=job.write_diff
     )

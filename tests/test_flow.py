@@ -241,3 +241,24 @@ def test_read_input_refuses_gzip_bombs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="expands beyond"):
         read_input(bomb, limit=1024 * 1024)
     assert read_input(bomb, limit=4 * 1024 * 1024) == b"a" * (3 * 1024 * 1024)
+
+
+def test_no_edit_log_when_its_name_would_be_too_long(tmp_path: Path) -> None:
+    """a/b.edits.jsonl is 8 bytes longer than a/b.txt: for a name of 248 bytes or more
+    it is not written (the record says None), and the file is still skipped when unchanged."""
+    from cleaners import Config
+    from flows.files import reset_tmp
+    from flows.work import Job, Task, run_batch
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for length in (247, 248):
+        (raw / ("n" * (length - 4) + ".txt")).write_text("An article with a long name and words to keep.\n")
+    reset_tmp(out)
+    config = Config()
+    job = Job(str(raw), str(out), config, config.fingerprint())
+    first = run_batch(job, [Task(item) for item in discover(raw)])
+    assert [r["edit_log"] and len(r["edit_log"]) for r in first] == [255, None]
+    assert all(r["status"] == "cleaned" and (out / r["diff"]).is_file() for r in first)
+    again = run_batch(job, [Task(item, r) for item, r in zip(discover(raw), first, strict=True)])
+    assert [r["status"] for r in again] == ["skipped-unchanged"] * 2
