@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..files import write_atomic
 from ..outputs import MANIFEST, REPORT, ManifestRecord
-from .document import render_document
+from .document import edit_log, render_document
 from .folder import ReportError, page_path, pages_dir, publish, stage, sweep
 from .index import Index
-from .parsing import Note
 
 
 def _read(path: Path) -> str | None:
@@ -41,9 +41,9 @@ CHUNK = 200  # documents a worker process renders at a time
 
 @dataclass(slots=True)
 class _Rendered:
-    """What the index needs of a rendered page: the parsed log's edit notes."""
+    """What the index needs of a rendered page (small: it comes back from a worker)."""
 
-    notes: list[Note]
+    rules: Counter  # (cleaner, rule, kind) -> edits, from the edit log
 
 
 def _render_pages(out: Path, staging: Path, work: list[tuple[ManifestRecord, str]]) -> list[_Rendered]:
@@ -51,12 +51,12 @@ def _render_pages(out: Path, staging: Path, work: list[tuple[ManifestRecord, str
     done = []
     for record, name in work:
         clean = _read(out / record["output"]) if record.get("output") else None
-        diff = _read(out / record["diff"]) if record.get("diff") and clean is not None else None
-        page, log = render_document(record, clean, diff, name.count("/") + 1)
+        log, missing = edit_log(out, record) if clean is not None else (None, "")
+        page = render_document(record, clean, log, name.count("/") + 1, missing)
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(page.encode("utf-8"))
-        done.append(_Rendered(log.notes))
+        done.append(_Rendered(Counter((e.cleaner, e.rule, e.kind) for e in log.edits) if log else Counter()))
     return done
 
 
@@ -99,7 +99,7 @@ def write_report(out_dir: str | Path, pool=None) -> Path:
     used: set[str] = set()
     try:
         for record, name, rendered in _rendered(out, staging, manifest_records(out), used, pool):
-            index.add(record, name, rendered.notes)
+            index.add(record, name, rendered.rules)
         publish(out, staging, pages)
     finally:
         if staging.exists():

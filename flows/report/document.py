@@ -1,14 +1,40 @@
-"""One document's page: its record, the input with every change marked in place, the
-list of edits, and the clean text."""
+"""One document's page: its record, the input with every edit marked in place and
+labelled with its cleaner, rule and reason, the list of edits, and the clean text.
+
+The input is not stored again: it is rebuilt from the clean text and the document's
+edit log (`marking`). A page whose edit log is missing (`[run] write_diff = false`, an
+output folder of an older version) or does not fit says so, and shows the clean text.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
-from ..outputs import REPORT, ManifestRecord
-from .folder import STYLE, ReportError
+from cleaners import Edit, editlog
+from cleaners.editlog import DECODER, EditLog
+
+from ..outputs import NAME_MAX, REPORT, ManifestRecord
+from .folder import STYLE
 from .html import CONTROLS, DOC_JS, VISIBLE, esc, page
-from .parsing import DiffLog, Piece, label, mark, nl_lines, parse_difflog, reconstruct
+from .marking import Lines, Piece, Unfit, mark, rebuild, rows
+
+
+def edit_log(out: Path, record: ManifestRecord) -> tuple[EditLog | None, str]:
+    """The document's edit log; or None, and why there is none to show."""
+    if "edit_log" not in record:
+        return None, "it was cleaned by a version of boilerstrip that wrote no edit logs (the next run writes one)"
+    name = record["edit_log"]
+    if name is None:
+        if record.get("diff") is None:
+            return None, "no edit log was written for it ([run] write_diff = false)"
+        return None, f"no edit log was written for it: its name would pass {NAME_MAX} bytes (see the diff log)"
+    try:
+        return editlog.read(out / name), ""
+    except OSError as err:
+        return None, f"its edit log {name} cannot be read: {err.strerror or err}"
+    except editlog.EditLogError as err:
+        return None, f"its edit log {name} is not an edit log: {err}"
 
 
 def _piece_html(piece: Piece) -> str:
@@ -17,34 +43,32 @@ def _piece_html(piece: Piece) -> str:
     blank = not piece.text.strip()
     # a removed blank line or space is shown by a symbol; a line's own end is the row's end
     shown = piece.text.translate(VISIBLE) if blank else piece.text.removesuffix("\n").translate(CONTROLS)
-    note = piece.note
-    if note is not None:
-        attrs = f' title="{esc(note.label)}"'
-    else:
-        attrs = f' title="{esc(piece.hunk)}"' if piece.hunk else ""
-    cls = ' class="ws"' if blank or (note is not None and note.kind == "whitespace") else ""
+    edit = piece.edit
+    attrs = f' title="{esc(f"{edit.cleaner} {edit.rule}")}"' if edit is not None else ""
+    cls = ' class="ws"' if blank or (edit is not None and edit.kind == "whitespace") else ""
     return f"<{piece.kind}{cls}{attrs}>{esc(shown)}</{piece.kind}>"
 
 
-def _marked_html(pieces: list[list[Piece]], anchors: set[int]) -> str:
-    """One row per input line (numbered by a CSS counter); `anchors`: rows that get an id."""
+def _marked_html(marked: list[list[Piece]], anchors: set[int]) -> str:
+    """One row per input line (numbered by a CSS counter); `anchors`: rows that get an id.
+    Each edit's label (cleaner, rule, reason) follows the first row it touches."""
     out = []
     seen: set[int] = set()
-    for index, row in enumerate(pieces):
+    for index, row in enumerate(marked):
         text = "".join(_piece_html(p) for p in row)
         tags = []
         for piece in row:
-            note = piece.note
-            if note is None or id(note) in seen:
+            edit = piece.edit
+            if edit is None or id(edit) in seen:
                 continue
-            seen.add(id(note))
+            seen.add(id(edit))
             tags.append(
-                f'<span class="tag k-{esc(note.kind)}">'
-                f"{esc(note.cleaner)} · {esc(note.rule)}: {esc(note.reason)}</span>"
+                f'<span class="tag k-{esc(edit.kind)}">'
+                f"{esc(edit.cleaner)} · {esc(edit.rule)}: {esc(edit.reason)}</span>"
             )
         gone = bool(row) and all(p.kind == "del" for p in row)
         cls = "l gone" if gone else "l"
-        anchor = f' id="L{index + 1}"' if index + 1 in anchors else ""
+        anchor = f' id="L{index + 1}"' if index in anchors else ""
         out.append(f'<div class="{cls}"{anchor}>{text}{"".join(tags)}</div>')
     return "\n".join(out)
 
@@ -78,8 +102,10 @@ def _meta_rows(record: ManifestRecord) -> str:
     return "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in keys if v not in (None, ""))
 
 
-def render_document(record: ManifestRecord, clean: str | None, diff: str | None, depth: int) -> tuple[str, DiffLog]:
-    """One document's page; also returns the parsed diff log (for the run's counts)."""
+def render_document(
+    record: ManifestRecord, clean: str | None, log: EditLog | None, depth: int, missing: str = ""
+) -> str:
+    """One document's page; `missing`: why `log` is None."""
     source = record.get("source", "?")
     index = _rel(depth, REPORT)
     parts = [
@@ -87,85 +113,105 @@ def render_document(record: ManifestRecord, clean: str | None, diff: str | None,
         f'<dl class="meta">{_meta_rows(record)}</dl>',
     ]
     if record.get("output") and clean is not None:
-        parts.append(f'<p><a href="{esc(_rel(depth, quote(record["output"])))}">clean text file</a>')
-        if record.get("diff") and diff is not None:
-            parts.append(f' · <a href="{esc(_rel(depth, quote(record["diff"])))}">diff log</a>')
-        parts.append("</p>")
+        links = [("clean text file", record["output"]), ("diff log", record.get("diff"))]
+        links.append(("edit log", record.get("edit_log") if log is not None else None))
+        shown = [f'<a href="{esc(_rel(depth, quote(target)))}">{name}</a>' for name, target in links if target]
+        parts.append(f"<p>{' · '.join(shown)}</p>")
     parts.append("</header><main>")
-    log = DiffLog()
     style = _rel(depth - 1, STYLE)
     if clean is None:
         parts.append('<p class="note">No clean text for this document.</p></main>')
-        return page(source, "\n".join(parts), DOC_JS, style), log
-    problem = None
-    if diff is not None:
+        return page(source, "\n".join(parts), DOC_JS, style)
+    problem = missing or "no edit log"
+    where: list[tuple[int, int, int]] = []  # per edit: first and last line of the input, row of its anchor
+    if log is not None:
         try:
-            log = parse_difflog(diff)
-            decoded = _decoded(clean, log, record.get("chars_before"))
-        except ReportError as err:
-            problem = str(err)
-    else:
-        problem = "no diff log was written for this document (write_diff = false)"
-    rows: dict[int, int] = {}  # header line number -> row of the marked text
-    if problem is None:
-        try:
-            lines, pieces = mark(decoded, log.hunks)
-            label(lines, pieces, log.notes)
+            decoded = _decoded(clean, log.edits, record.get("chars_before"))
+            pieces, spans = mark(decoded, log.edits)
+            marked = rows(decoded, pieces)
+        except Unfit as err:
+            problem = f"the edit log does not fit the clean text: {err}"
         except Exception as err:  # one odd document must not cost the run its report
             problem = f"{type(err).__name__}: {err}"
         else:
-            for row, number in enumerate(nl_lines(lines), 1):
-                rows.setdefault(number, row)
-    if log.notes or log.byte_fixes or log.unparsed:
-        parts.append(_edits_table(log, rows))
+            problem = ""
+            where = _where(decoded, marked, log.edits, spans)
+    if log is not None and (log.edits or log.byte_fixes):
+        parts.append(_edits_table(log, where))
     parts.append(
         '<div class="tabs"><label><input type="radio" name="view" value="marked" checked> input with changes marked'
         '</label><label><input type="radio" name="view" value="clean"> clean text</label>'
         '<label><input type="checkbox" id="hide-rm"> hide removals</label>'
         '<label><input type="checkbox" id="hide-ws"> hide whitespace edits</label></div>'
     )
-    if problem is None:
-        anchors = {rows[n.first] for n in log.notes if n.first in rows}
-        parts.append(f'<section id="marked" class="doc">{_marked_html(pieces, anchors)}</section>')
+    if not problem:
+        anchors = {row for _, _, row in where}
+        parts.append(f'<section id="marked" class="doc">{_marked_html(marked, anchors)}</section>')
     else:
-        body = "".join(esc(f"@@ {h.label}\n" + "".join(t + c for t, c in h.lines)) for h in log.hunks)
         parts.append(
             f'<section id="marked"><p class="note">The input cannot be shown with the changes in place: '
-            f'{esc(problem)}. The diff log\'s hunks:</p><pre class="clean">{body}</pre></section>'
+            f"{esc(problem)}. The clean text is shown instead.</p></section>"
         )
-    parts.append(f'<pre id="clean" class="clean" hidden>{esc(clean)}</pre></main>')
-    return page(source, "\n".join(parts), DOC_JS, style), log
+    hidden = "" if problem else " hidden"
+    parts.append(f'<pre id="clean" class="clean"{hidden}>{esc(clean)}</pre></main>')
+    return page(source, "\n".join(parts), DOC_JS, style)
 
 
-def _decoded(clean: str, log: DiffLog, chars_before: int | None) -> str:
-    """The decoded input rebuilt from the clean file and the log; the .txt on disk
+def _decoded(clean: str, edits: list[Edit], chars_before: int | None) -> str:
+    """The decoded input rebuilt from the clean file and the edit log; the .txt on disk
     has a final newline the cleaner's text may lack, so both are tried."""
     errors = []
     for text in (clean, clean[:-1]) if clean.endswith("\n") else (clean,):
         try:
-            decoded = reconstruct(text, log.hunks)
-        except ReportError as err:
+            decoded = rebuild(text, edits)
+        except Unfit as err:
             errors.append(str(err))
             continue
         if chars_before is None or len(decoded) == chars_before:
             return decoded
         errors.append(f"rebuilt {len(decoded)} characters, the manifest says {chars_before}")
-    raise ReportError(errors[0])
+    raise Unfit(errors[0])
 
 
-def _edits_table(log: DiffLog, rows: dict[int, int]) -> str:
+def _where(
+    decoded: str, marked: list[list[Piece]], edits: list[Edit], spans: list[tuple[int, int]]
+) -> list[tuple[int, int, int]]:
+    """Per edit: the first and last line of the input it removes from (or stands at),
+    and the row that shows it first."""
+    first_row: dict[int, int] = {}
+    for number, row in enumerate(marked):
+        for piece in row:
+            if piece.edit is not None:
+                first_row.setdefault(id(piece.edit), number)
+    lines = Lines(decoded)
     out = []
-    for note in log.notes:
-        where = f"{note.first}" if note.first == note.last else f"{note.first}-{note.last}"
-        if note.first in rows:
-            where = f'<a href="#L{rows[note.first]}">{where}</a>'
+    for edit, (start, end) in zip(edits, spans, strict=True):
+        row = first_row.get(id(edit), lines.row(start))
+        out.append((lines.line(start), lines.line(max(start, end - 1)), row))
+    return out
+
+
+def _edits_table(log: EditLog, where: list[tuple[int, int, int]]) -> str:
+    """The edits in the order of the input (in the order made when they could not be
+    placed), and the bytes the decoder could not read."""
+    out = []
+    order = sorted(range(len(log.edits)), key=lambda i: where[i]) if where else range(len(log.edits))
+    for i in order:
+        edit = log.edits[i]
+        cell = ""
+        if where:
+            first, last, row = where[i]
+            cell = f'<a href="#L{row + 1}">{first if first == last else f"{first}-{last}"}</a>'
         out.append(
-            f"<tr><td>{where}</td><td>{esc(note.cleaner)}</td><td>{esc(note.rule)}</td><td>{esc(note.kind)}</td>"
-            f"<td>{esc(note.reason)}</td></tr>"
+            f"<tr><td>{cell}</td><td>{esc(edit.cleaner)}</td><td>{esc(edit.rule)}</td><td>{esc(edit.kind)}</td>"
+            f"<td>{esc(edit.reason)}</td></tr>"
         )
-    out += [f'<tr><td></td><td colspan="4">{esc(line)}</td></tr>' for line in (*log.byte_fixes, *log.unparsed)]
+    out += [
+        f'<tr><td></td><td colspan="4">{esc(f"{DECODER} byte {fix.offset}: {fix.raw} {fix.reason}")}</td></tr>'
+        for fix in log.byte_fixes
+    ]
     return (
-        f'<details><summary>{len(log.notes)} edits (line numbers of the input)</summary><table class="edits">'
+        f'<details><summary>{len(log.edits)} edits (line numbers of the input)</summary><table class="edits">'
         "<thead><tr><th>line</th><th>cleaner</th><th>rule</th><th>kind</th><th>reason</th></tr></thead><tbody>"
         + "".join(out)
         + "</tbody></table></details>"

@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from ..outputs import MANIFEST, SETTINGS, SUMMARY, ManifestRecord, Status
 from .html import INDEX_JS, embed_json, esc, page
-from .parsing import Note
 
 PAGE_SIZE = 50
 
@@ -24,11 +23,11 @@ class Totals:
     words_removed: int = 0
     removals: int = 0
     cleaners: Counter = field(default_factory=Counter)  # edits per cleaner, from the manifest
-    removals_by_cleaner: Counter = field(default_factory=Counter)  # removal edits, from the diff logs
-    rules: Counter = field(default_factory=Counter)  # (cleaner, rule, kind) -> edits, from the diff logs
+    removals_by_cleaner: Counter = field(default_factory=Counter)  # removal edits, from the edit logs
+    rules: Counter = field(default_factory=Counter)  # (cleaner, rule, kind) -> edits, from the edit logs
     languages: Counter = field(default_factory=Counter)
 
-    def add(self, record: ManifestRecord, notes: list[Note]) -> None:
+    def add(self, record: ManifestRecord, rules: Counter) -> None:
         self.documents += 1
         self.status[record.get("status")] += 1
         if record.get("status") in (Status.FAILED, Status.EMPTY):
@@ -40,10 +39,10 @@ class Totals:
         self.removals += record.get("removals", 0)
         self.cleaners.update(record.get("edits") or {})
         self.languages[record.get("language") or "unknown"] += 1
-        for note in notes:
-            self.rules[(note.cleaner, note.rule, note.kind)] += 1
-            if note.kind == "removal":
-                self.removals_by_cleaner[note.cleaner] += 1
+        self.rules.update(rules)
+        for (cleaner, _, kind), count in rules.items():
+            if kind == "removal":
+                self.removals_by_cleaner[cleaner] += count
 
 
 COLUMNS = ["source", "href", "language", "share", "edits", "removals", "flags", "status", "error", "cleaners", "rules"]
@@ -60,9 +59,10 @@ class Index:
         self.rules: dict[tuple[str, str, str], int] = {}
         self.docs: list[list] = []
 
-    def add(self, record: ManifestRecord, name: str, notes: list[Note]) -> None:
-        """A document, whose page is `name` in the pages folder."""
-        self.totals.add(record, notes)
+    def add(self, record: ManifestRecord, name: str, rules: Counter) -> None:
+        """A document, whose page is `name` in the pages folder; `rules`: its edits per
+        (cleaner, rule, kind)."""
+        self.totals.add(record, rules)
         failed = record.get("status") == Status.FAILED
         words = record.get("words_before") or 0
         default = not name.startswith("_/")
@@ -78,7 +78,7 @@ class Index:
                 record.get("status", ""),
                 record.get("error") or record.get("reason") or "",
                 sorted(self.cleaners.setdefault(c, len(self.cleaners)) for c in (record.get("edits") or {})),
-                sorted({self.rules.setdefault((n.cleaner, n.rule, n.kind), len(self.rules)) for n in notes}),
+                sorted(self.rules.setdefault(key, len(self.rules)) for key in rules),
             ]
         )
 
