@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ..manifest import Summary
 from ..outputs import MANIFEST, SETTINGS, SUMMARY, ManifestRecord, Status
 from .html import INDEX_JS, embed_json, esc, page
 
@@ -15,30 +16,21 @@ PAGE_SIZE = 50
 
 @dataclass
 class Totals:
-    documents: int = 0
-    status: Counter = field(default_factory=Counter)
-    flagged: int = 0
-    chars_before: int = 0
-    chars_after: int = 0
-    words_removed: int = 0
+    """The overview's numbers: the run summary's totals (`Summary`, here over every
+    record in the folder, whichever run cleaned it), and what only the report counts."""
+
+    summary: Summary = field(default_factory=Summary)
+    cleaners: Counter = field(default_factory=Counter)  # edits per cleaner of every document (Summary: this run's)
     removals: int = 0
-    cleaners: Counter = field(default_factory=Counter)  # edits per cleaner, from the manifest
     removals_by_cleaner: Counter = field(default_factory=Counter)  # removal edits, from the edit logs
     rules: Counter = field(default_factory=Counter)  # (cleaner, rule, kind) -> edits, from the edit logs
-    languages: Counter = field(default_factory=Counter)
 
     def add(self, record: ManifestRecord, rules: Counter) -> None:
-        self.documents += 1
-        self.status[record.get("status")] += 1
+        self.summary.add([record])
         if record.get("status") in (Status.FAILED, Status.EMPTY):
             return
-        self.flagged += bool(record.get("needs_review"))
-        self.chars_before += record.get("chars_before", 0)
-        self.chars_after += record.get("chars_after", 0)
-        self.words_removed += record.get("words_removed", 0)
         self.removals += record.get("removals", 0)
         self.cleaners.update(record.get("edits") or {})
-        self.languages[record.get("language") or "unknown"] += 1
         self.rules.update(rules)
         for (cleaner, _, kind), count in rules.items():
             if kind == "removal":
@@ -114,18 +106,19 @@ def render_index(
     rules: list[tuple[str, str, str]],
     pages: str,
 ) -> str:
-    s = totals.status
-    removed = totals.chars_before - totals.chars_after
-    share = removed / totals.chars_before if totals.chars_before else 0
+    summary = totals.summary
+    s, flagged = summary.status, len(summary.flagged)
+    removed = summary.chars_before - summary.chars_after
+    share = removed / summary.chars_before if summary.chars_before else 0
     cards = [
-        ("documents", totals.documents, "", "documents"),
+        ("documents", summary.files, "", "documents"),
         ("cleaned", s[Status.CLEANED], "", "cleaned in this run"),
         ("skipped", s[Status.SKIPPED], "", "unchanged, skipped"),
         ("empty", s[Status.EMPTY], "", "empty, skipped"),
         ("failed", s[Status.FAILED], "bad" if s[Status.FAILED] else "", "failed"),
-        ("flagged", totals.flagged, "warn" if totals.flagged else "", "flagged for review"),
+        ("flagged", flagged, "warn" if flagged else "", "flagged for review"),
         ("chars-removed", f"{removed:,}", "", f"characters removed ({share:.1%})"),
-        ("words-removed", f"{totals.words_removed:,}", "", "words removed"),
+        ("words-removed", f"{summary.words_removed:,}", "", "words removed"),
         ("removals", f"{totals.removals:,}", "", "removals"),
     ]
     card_html = "".join(
@@ -143,7 +136,7 @@ def render_index(
         for (c, r, k), count in sorted(totals.rules.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     languages = [
-        (lang, esc(lang), n, 0, "") for lang, n in sorted(totals.languages.items(), key=lambda kv: (-kv[1], kv[0]))
+        (lang, esc(lang), n, 0, "") for lang, n in sorted(summary.languages.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     data = {
         "columns": {name: i for i, name in enumerate(COLUMNS)},
@@ -154,11 +147,11 @@ def render_index(
         "docs": docs,
     }
     body = f"""<header><h1>boilerstrip run report</h1>
-<p class="mute">{totals.documents:,} documents in this folder · <a href="{MANIFEST}">{MANIFEST}</a> ·
+<p class="mute">{summary.files:,} documents in this folder · <a href="{MANIFEST}">{MANIFEST}</a> ·
 <a href="{SUMMARY}">{SUMMARY}</a> · <a href="{SETTINGS}">{SETTINGS}</a></p>
 </header><main>
 <section id="overview"><div class="cards">{card_html}</div>
-<p class="mute">Characters {totals.chars_before:,} → {totals.chars_after:,}. Counts cover every document in the
+<p class="mute">Characters {summary.chars_before:,} → {summary.chars_after:,}. Counts cover every document in the
 output folder (cleaned in this run or unchanged from an earlier one). Bars: red is removed content, grey whitespace
 and encoding fixes. Click a cleaner or rule to filter the table.</p>
 <div class="charts"><div><h2>Edits per cleaner</h2>{_bars(by_cleaner, "data-cleaner", "edits")}</div>
