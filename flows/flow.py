@@ -190,7 +190,7 @@ def clean_corpus(
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
-    Writes `<name>.txt` and `<name>.diff` per input (mirroring the input tree),
+    Writes `<name>.txt`, `<name>.diff` and `<name>.edits.jsonl` per input (mirroring the input tree),
     `manifest.jsonl`, `run-summary.md` and `effective-config.toml`; publishes the
     summary as Prefect markdown and table artifacts. Re-runs skip files whose bytes,
     settings and cleaner versions are unchanged, unless `force`. `workers` local
