@@ -19,9 +19,8 @@ from cleaners.pipeline import repeated_line_hashes
 from cleaners.repeated import SiteRepeats, select
 
 from .files import write_atomic
+from .outputs import STATISTICS
 from .work import Job, Task, format_of, refusal, site_of
-
-STATISTICS = "repeated-lines.json"
 
 
 @dataclass

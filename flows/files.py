@@ -8,7 +8,7 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from .inputs import display
+from .outputs import display
 
 
 def output_root(out: str | Path) -> Path:

@@ -7,8 +7,10 @@ checks, batches, journal and totals) lives in `flows.plan`; where batches run, i
 `flows.execution`; this module is the page of Prefect calls.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: Prefect builds a pydantic model of the
+# flow's parameters from these annotations, and in a process that loads the flow from its
+# entrypoint (serve, a worker) string annotations such as "Settings | None" were not
+# resolved ("Clean_CorpusModel is not fully defined"), so every scheduled run failed.
 from concurrent.futures import Executor
 from itertools import chain, islice
 from pathlib import Path
@@ -25,10 +27,11 @@ from .execution import Execution
 from .files import output_root
 from .inputs import InputRoot
 from .manifest import Outcome
+from .outputs import Status
 from .plan import Plan, Progress
 from .report import report_section
 from .settings import Settings, load_settings
-from .work import STATUS_FAILED, Job, Task, site_of
+from .work import Job, Task, site_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
@@ -48,7 +51,7 @@ def clean_batch(
     its manifest lines and totals (no texts)."""
     outcome = runners.compute(pool, runners.clean_work, job, tasks, repeats)
     logger = get_run_logger()
-    logger.info("batch of %d: %d failed", outcome.summary.files, outcome.summary.status[STATUS_FAILED])
+    logger.info("batch of %d: %d failed", outcome.summary.files, outcome.summary.status[Status.FAILED])
     for source, error in outcome.summary.failed:
         logger.warning("%s: %s", source, error)
     return outcome
@@ -76,7 +79,7 @@ def clean_corpus(
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
-    Writes `<name>.txt` and `<name>.diff` per input (mirroring the input tree),
+    Writes `<name>.txt`, `<name>.diff` and `<name>.edits.jsonl` per input (mirroring the input tree),
     `manifest.jsonl`, `run-summary.md` and `effective-config.toml`; publishes the
     summary as Prefect markdown and table artifacts. Re-runs skip files whose bytes,
     settings and cleaner versions are unchanged, unless `force`. `settings` are the

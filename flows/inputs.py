@@ -22,6 +22,8 @@ from cleaners.compressed import Corrupt as CorruptInput
 from cleaners.compressed import TooLarge as InputTooLarge
 from cleaners.compressed import gunzip, is_gzip
 
+from .outputs import TEXT, diff_for, display
+
 SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20
 
@@ -36,12 +38,6 @@ class Item:
     problem: str | None = None  # why it is refused before reading (a symbolic link, ...)
 
 
-def display(name: str) -> str:
-    """A file name as people and JSON can read it: bytes that are not UTF-8 shown as
-    \\xNN (the name on disk stays as it is)."""
-    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
 def output_for(source: str) -> str:
     """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
     operations, not pathlib, which interns every name it parses (see `discover`)."""
@@ -49,7 +45,7 @@ def output_for(source: str) -> str:
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{folder}/{stem}.txt" if folder else f"{stem}.txt"
+    return f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}"
 
 
 def format_for(source: str) -> str:
@@ -151,8 +147,8 @@ class InputRoot:
             return None
         raw_abs, out_abs = self.path.resolve(), out.resolve()
         if raw_abs.is_file():
-            output = out_abs / output_for(display(raw_abs.name))
-            if raw_abs in (output, output.with_suffix(".diff")):
+            output = output_for(display(raw_abs.name))
+            if raw_abs in (out_abs / output, out_abs / diff_for(output)):
                 return f"the output of {self.location} would overwrite it; choose another --out"
             return None
         if out_abs == raw_abs or raw_abs in out_abs.parents:

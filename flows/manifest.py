@@ -18,13 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import write_atomic
-from .work import STATUS_CLEANED, STATUS_EMPTY, STATUS_FAILED, STATUS_SKIPPED, record_line
-
-MANIFEST = "manifest.jsonl"
-JOURNAL = "manifest.journal.jsonl"
-RESUMED = "manifest.resumed.jsonl"
-SUMMARY = "run-summary.md"
-SETTINGS = "effective-config.toml"
+from .outputs import JOURNAL, MANIFEST, RESUMED, SUMMARY, ManifestRecord, Status, record_line
 
 
 class Previous:
@@ -49,14 +43,14 @@ class Previous:
                         source, status = record["source"], record.get("status")
                     except (ValueError, KeyError, TypeError):
                         source, status = None, None  # a line cut short by a crash
-                    if source is not None and status != STATUS_FAILED:
+                    if source is not None and status != Status.FAILED:
                         self._where[source] = (name, offset)
                     offset += len(line)
 
     def __len__(self) -> int:
         return len(self._where)
 
-    def get(self, source: str) -> dict | None:
+    def get(self, source: str) -> ManifestRecord | None:
         where = self._where.get(source)
         if where is None:
             return None
@@ -134,21 +128,21 @@ class Summary:
     empty: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)
 
-    def add(self, records: list[dict]) -> None:
+    def add(self, records: list[ManifestRecord]) -> None:
         for r in records:
             self.files += 1
             self.status[r["status"]] += 1
-            if r["status"] == STATUS_FAILED:
+            if r["status"] == Status.FAILED:
                 self.failed.append((r["source"], r.get("error") or ""))
                 continue
-            if r["status"] == STATUS_EMPTY:
+            if r["status"] == Status.EMPTY:
                 self.empty.append((r["source"], r.get("reason") or ""))
                 continue
             self.languages[r.get("language", "unknown")] += 1
             self.chars_before += r.get("chars_before", 0)
             self.chars_after += r.get("chars_after", 0)
             self.words_removed += r.get("words_removed", 0)
-            if r["status"] == STATUS_CLEANED:
+            if r["status"] == Status.CLEANED:
                 self.edits.update(r.get("edits", {}))
             if r.get("needs_review"):
                 self.flagged.append((r["source"], r.get("review_reason", "")))
@@ -179,7 +173,7 @@ class Summary:
             "",
             "| files | cleaned | skipped (unchanged) | skipped (empty) | failed | flagged for review |",
             "|---:|---:|---:|---:|---:|---:|",
-            f"| {self.files} | {s[STATUS_CLEANED]} | {s[STATUS_SKIPPED]} | {s[STATUS_EMPTY]} | {s[STATUS_FAILED]} "
+            f"| {self.files} | {s[Status.CLEANED]} | {s[Status.SKIPPED]} | {s[Status.EMPTY]} | {s[Status.FAILED]} "
             f"| {len(self.flagged)} |",
             "",
             f"Characters {self.chars_before:,} → {self.chars_after:,}; words removed: {self.words_removed:,}.",
@@ -222,7 +216,7 @@ class Outcome:
     summary: Summary = field(default_factory=Summary)
 
     @classmethod
-    def of(cls, records: list[dict]) -> Outcome:
+    def of(cls, records: list[ManifestRecord]) -> Outcome:
         summary = Summary()
         summary.add(records)
         return cls("".join(record_line(r) for r in records), summary)

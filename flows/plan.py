@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import reset_tmp, write_atomic
-from .inputs import InputRoot, display
-from .manifest import SETTINGS, Journal, Outcome, Previous, Summary
+from .inputs import InputRoot
+from .manifest import Journal, Outcome, Previous, Summary
+from .outputs import SETTINGS, display
 from .settings import Settings
 from .work import Job, Task, failure
 

@@ -5,7 +5,7 @@ next to the outputs so a run can be reproduced and audited.
     [run]
     batch_size = 500          # files per Prefect task: big enough that Prefect's per-task cost is small
     format = "auto"           # auto | text | html
-    write_diff = true         # write a .diff log beside each .txt
+    write_diff = true         # write a .diff log and an .edits.jsonl beside each .txt
     max_input_mb = 200        # refuse larger files (and .gz expanding beyond it)
     report = true             # write OUT/report.html (and OUT/report/) at the end of each run
     workers = 0               # processes that clean: 0 = one per core, 1 = the flow process; Dask: its workers

@@ -13,20 +13,15 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaners import Config, clean
+from cleaners import Config, clean, editlog
 from cleaners.decode import sniff_binary
 from cleaners.difflog import render
 from cleaners.repeated import SiteRepeats
 
+from . import outputs
 from .files import TMP_DIR, AtomicWriter, OutsideOutput, contained
-from .inputs import InputRoot, Item, display
-
-STATUS_CLEANED = "cleaned"
-STATUS_SKIPPED = "skipped-unchanged"
-STATUS_FAILED = "failed"
-STATUS_EMPTY = "skipped-empty"
-"""An empty or whitespace-only input: nothing to clean, and not an error of the run (a
-scraper saving an empty page is common); no output is written and the exit status stays 0."""
+from .inputs import InputRoot, Item
+from .outputs import ManifestRecord, Status, display
 
 
 @dataclass(frozen=True)
@@ -49,7 +44,7 @@ class Task:
     """One file to do, with what the last run recorded for it (None: never done)."""
 
     item: Item
-    previous: dict | None = None
+    previous: ManifestRecord | None = None
 
 
 def format_of(job: Job, item: Item) -> str:
@@ -79,24 +74,18 @@ def fingerprint(job: Job, repeats: SiteRepeats | None) -> str:
 
 def _unchanged(job: Job, task: Task, digest: str, fingerprint: str) -> bool:
     prev = task.previous
-    if job.force or not prev or prev.get("status") == STATUS_FAILED:
+    if job.force or not prev or prev.get("status") == Status.FAILED:
         return False
     if prev.get("sha256") != digest or prev.get("fingerprint") != fingerprint:
         return False
-    out = Path(job.out_dir) / task.item.output
-    return out.is_file() and (not job.write_diff or out.with_suffix(".diff").is_file())
+    out_dir = Path(job.out_dir)
+    logs = [outputs.diff_for(task.item.output), outputs.edit_log_for(task.item.output)] if job.write_diff else []
+    written = [task.item.output, *logs]
+    return all((out_dir / name).is_file() for name in written if name is not None)
 
 
-def names(item: Item) -> dict:
-    """How a record names its file: readable, and exact when the name is not UTF-8."""
-    shown = {"source": display(item.source)}
-    if shown["source"] != item.source:
-        shown["source_bytes"] = item.source.encode("utf-8", "surrogateescape").hex()
-    return shown
-
-
-def failure(item: Item, message: str, **extra) -> dict:
-    return {**names(item), "output": None, "status": STATUS_FAILED, "error": message, **extra}
+def failure(item: Item, message: str, **extra) -> ManifestRecord:
+    return outputs.failed(item.source, message, **extra)
 
 
 def emptiness(raw: bytes) -> str | None:
@@ -108,25 +97,13 @@ def emptiness(raw: bytes) -> str | None:
     return None
 
 
-def skipped_empty(item: Item, reason: str, raw: bytes) -> dict:
-    return {
-        **names(item),
-        "output": None,
-        "status": STATUS_EMPTY,
-        "reason": reason,
-        "error": None,
-        "sha256": hashlib.sha256(raw).hexdigest(),
-        "bytes": len(raw),
-    }
-
-
 def refusal(raw: bytes) -> str | None:
     """Why a file's bytes are not text worth cleaning, in words a person understands."""
     kind = sniff_binary(raw)
     return f"not text or HTML: {kind}" if kind else None
 
 
-def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None) -> dict:
+def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None) -> ManifestRecord:
     """Clean one file; `repeats` are the corpus statistics by site, when gathered."""
     writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
     try:
@@ -135,7 +112,7 @@ def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None)
         writer.close()
 
 
-def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None) -> dict:
+def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None) -> ManifestRecord:
     """The record is final once `writer` is closed: its outputs are then in place."""
     item = task.item
     site = repeats.get(site_of(item.source, job.site_depth)) if repeats is not None else None
@@ -148,7 +125,7 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
         return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
     empty = emptiness(raw)
     if empty:
-        return skipped_empty(item, empty, raw)
+        return outputs.skipped_empty(item.source, empty, raw)
     digest = hashlib.sha256(raw).hexdigest()
     refused = refusal(raw)
     if refused:
@@ -156,7 +133,7 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     if _unchanged(job, task, digest, current):
         previous = dict(task.previous)
         resumed = previous.pop("_resumed", False)  # done by an interrupted run: as if now
-        return previous if resumed else {**previous, "status": STATUS_SKIPPED}
+        return previous if resumed else {**previous, "status": Status.SKIPPED}
     try:
         result = clean(raw, config=job.config, source=display(item.source), format=format_of(job, item), repeats=site)
     except Exception as err:  # one bad file must not stop the run: record it
@@ -167,7 +144,9 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     out_dir = Path(job.out_dir)
     try:
         out = contained(out_dir, out_dir / item.output, writer.verdicts)
-        diff = contained(out_dir, out.with_suffix(".diff"), writer.verdicts)
+        diff = contained(out_dir, out_dir / outputs.diff_for(item.output), writer.verdicts)
+        edit_log_name = outputs.edit_log_for(item.output)
+        edit_log = contained(out_dir, out_dir / edit_log_name, writer.verdicts) if edit_log_name else None
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
@@ -175,40 +154,17 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     if job.write_diff:
         log = render(result, f"raw/{display(item.source)}", f"clean/{item.output}")
         writer.write(diff, log.encode("utf-8", "surrogateescape"))
-    return {
-        **names(item),
-        "output": item.output,
-        "diff": Path(item.output).with_suffix(".diff").as_posix() if job.write_diff else None,
-        "sha256": digest,
-        "bytes": len(raw),
-        "format": meta.format,
-        "encoding": meta.encoding,
-        "language": meta.language,
-        "language_prob": meta.language_prob,
-        "chars_before": meta.chars_before,
-        "chars_after": meta.chars_after,
-        "lines_before": meta.lines_before,
-        "lines_after": meta.lines_after,
-        "words_before": meta.words_before,
-        "words_removed": meta.words_removed,
-        "edits": result.edits_by_cleaner(),
-        "removals": sum(1 for e in result.edits if e.kind == "removal"),
-        "needs_review": meta.needs_review,
-        "review_reason": meta.review_reason,
-        "extraction": meta.extraction,
-        "fingerprint": current,
-        "status": STATUS_CLEANED,
-        "error": None,
-    }
+        if edit_log is not None:
+            data = editlog.dumps(result.edits, meta.byte_fixes)
+            writer.write(edit_log, data.encode("utf-8", "surrogateescape"))
+    return outputs.cleaned(
+        item.source, item.output, result, sha256=digest, size=len(raw), fingerprint=current, logs=job.write_diff
+    )
 
 
-def run_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None) -> list[dict]:
+def run_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None) -> list[ManifestRecord]:
     writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
     try:
         return [_run_one(job, task, writer, repeats) for task in tasks]
     finally:
         writer.close()
-
-
-def record_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"

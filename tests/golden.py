@@ -7,24 +7,11 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners import Cleaned, Config, load_config
+from cleaners import Cleaned, Config, editlog, load_config
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 GROUPS = ("seeds", "cases", "traps")
-EDIT_KEYS = (
-    "step",
-    "cleaner",
-    "rule",
-    "reason",
-    "kind",
-    "line_start",
-    "line_end",
-    "start",
-    "end",
-    "removed",
-    "replacement",
-)
 META_KEYS = ("format", "encoding", "bom", "language", "language_source", "needs_review", "review_reason", "extraction")
 
 
@@ -72,14 +59,6 @@ def discover() -> list[Case]:
     return cases
 
 
-def edits_jsonl(result: Cleaned) -> str:
-    rows = []
-    for edit in result.edits:
-        data = edit.to_dict()
-        rows.append(json.dumps({k: data[k] for k in EDIT_KEYS}, ensure_ascii=False))
-    return "".join(row + "\n" for row in rows)
-
-
 def meta_json(result: Cleaned) -> str:
     data = result.meta.to_dict()
     meta = {k: data[k] for k in META_KEYS}
@@ -91,6 +70,6 @@ def meta_json(result: Cleaned) -> str:
 def outputs(result: Cleaned) -> dict[str, bytes]:
     return {
         "expected.txt": result.text.encode("utf-8"),
-        "expected-edits.jsonl": edits_jsonl(result).encode("utf-8"),
+        "expected-edits.jsonl": editlog.dumps(result.edits).encode("utf-8"),  # the edits only, no byte fixes
         "expected-meta.json": meta_json(result).encode("utf-8"),
     }

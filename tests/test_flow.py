@@ -14,7 +14,7 @@ import pytest
 
 from flows.files import write_atomic
 from flows.inputs import InputRoot, output_for, read_input
-from flows.manifest import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
+from flows.outputs import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
 from golden import ROOT
 
 HTML = (
@@ -74,6 +74,8 @@ def test_flow_writes_outputs_manifest_summary_and_artifacts(prefect_server, corp
     seed = rows["004_b7bbc19097b3fd85.txt"]
     assert (out / seed["output"]).read_bytes() == (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
     assert (out / seed["diff"]).read_text("utf-8").startswith("# boilerstrip diff log")
+    assert seed["edit_log"] == "004_b7bbc19097b3fd85.edits.jsonl"  # the edits as data: the golden file's format
+    assert (out / seed["edit_log"]).read_bytes() == (ROOT / "fixtures/seeds/004/expected-edits.jsonl").read_bytes()
     assert seed["edits"]["strip_ad_markers/v1"] == 1 and seed["language"] == "en"
     for key in ("sha256", "encoding", "language_prob", "chars_before", "lines_after", "needs_review", "status"):
         assert key in seed
@@ -126,6 +128,10 @@ def test_rerun_skips_unchanged_and_redoes_changed_or_forced(prefect_server, corp
     rows = manifest(out)
     assert rows["003_fac77253d02de784.txt"]["status"] == "cleaned"
     assert rows["002_8e9a21fb34cd7e9b.txt"]["status"] == "skipped-unchanged"
+
+    (out / rows["002_8e9a21fb34cd7e9b.txt"]["edit_log"]).unlink()  # as left by a version without edit logs
+    counts = run(corpus, out)
+    assert counts["cleaned"] == 1 and manifest(out)["002_8e9a21fb34cd7e9b.txt"]["status"] == "cleaned"
 
     counts = run(corpus, out, force=True)
     assert counts["cleaned"] == 7
@@ -236,3 +242,24 @@ def test_read_input_refuses_gzip_bombs(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="expands beyond"):
         read_input(bomb, limit=1024 * 1024)
     assert read_input(bomb, limit=4 * 1024 * 1024) == b"a" * (3 * 1024 * 1024)
+
+
+def test_no_edit_log_when_its_name_would_be_too_long(tmp_path: Path) -> None:
+    """a/b.edits.jsonl is 8 bytes longer than a/b.txt: for a name of 248 bytes or more
+    it is not written (the record says None), and the file is still skipped when unchanged."""
+    from cleaners import Config
+    from flows.files import reset_tmp
+    from flows.work import Job, Task, run_batch
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    for length in (247, 248):
+        (raw / ("n" * (length - 4) + ".txt")).write_text("An article with a long name and words to keep.\n")
+    reset_tmp(out)
+    config = Config()
+    job = Job(InputRoot.of(raw), str(out), config, config.fingerprint())
+    first = run_batch(job, [Task(item) for item in InputRoot.of(raw).discover()])
+    assert [r["edit_log"] and len(r["edit_log"]) for r in first] == [255, None]
+    assert all(r["status"] == "cleaned" and (out / r["diff"]).is_file() for r in first)
+    again = run_batch(job, [Task(item, r) for item, r in zip(InputRoot.of(raw).discover(), first, strict=True)])
+    assert [r["status"] for r in again] == ["skipped-unchanged"] * 2

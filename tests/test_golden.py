@@ -5,11 +5,9 @@ rewrites the golden files; read every changed line before committing."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from cleaners import Edit, clean, replay
+from cleaners import clean, editlog, replay
 from golden import Case, discover, outputs
 
 CASES = discover()
@@ -33,8 +31,7 @@ def test_golden(case: Case, update_golden: bool) -> None:
 def test_golden_edits_replay_to_golden_text(case: Case) -> None:
     """The golden edit log alone, replayed on the decoded input, gives the golden text."""
     result = clean(case.input.read_bytes(), config=case.config)
-    rows = (case.dir / "expected-edits.jsonl").read_text(encoding="utf-8").splitlines()
-    edits = [Edit(**json.loads(row)) for row in rows]
+    edits = editlog.read(case.dir / "expected-edits.jsonl").edits
     assert replay(result.decoded, edits) == (case.dir / "expected.txt").read_bytes().decode("utf-8")
 
 

@@ -1,6 +1,7 @@
-"""The run report without a browser: reading diff logs back, marking changes, escaping,
-the counts and the table's data, splitting into pages, the `[run] report` switch,
-`boilerstrip report`, and the flow writing and linking the report."""
+"""The run report without a browser: the input rebuilt from the edit log with every edit
+placed on it, escaping, the counts and the table's data, splitting into pages, pages
+without an edit log, the `[run] report` switch, `boilerstrip report`, and the flow
+writing and linking the report."""
 
 from __future__ import annotations
 
@@ -16,24 +17,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners import Config, ConfigError, clean
-from cleaners.difflog import render
+from cleaners import Config, ConfigError, clean, editlog
+from cleaners.editlog import EditLog
 from flows.files import reset_tmp
 from flows.inputs import InputRoot
+from flows.outputs import record_line
 from flows.report import (
     MARKER,
     PAGE_SIZE,
     ReportError,
+    Unfit,
     esc,
-    label,
     mark,
-    parse_difflog,
-    reconstruct,
+    rebuild,
     render_document,
+    rows,
     write_report,
 )
 from flows.settings import load_settings
-from flows.work import Job, Task, record_line, run_batch
+from flows.work import Job, Task, run_batch
 from golden import ROOT
 from golden import discover as discover_cases
 
@@ -96,21 +98,25 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     return base / "out", records
 
 
-# ---------------------------------------------------------------- reading diff logs back
+# ---------------------------------------------------------------- the input and its edits, from the edit log
 
 
 def _roundtrip(result) -> None:
-    log = parse_difflog(render(result, "raw/a.txt", "clean/a.txt"))
-    assert not log.unparsed
-    assert reconstruct(result.text, log.hunks) == result.decoded
-    lines, pieces = mark(result.decoded, log.hunks)
-    label(lines, pieces, log.notes)
-    assert "".join(p.text for row in pieces for p in row if p.kind != "ins") == result.decoded
-    assert "".join(p.text for row in pieces for p in row if p.kind != "del") == result.text
-    for row in pieces:
-        for piece in row:
-            if piece.kind == "del" and piece.text.strip():
-                assert piece.note is not None, f"removed {piece.text!r} has no cleaner"
+    log = editlog.loads(editlog.dumps(result.edits, result.meta.byte_fixes))
+    decoded = rebuild(result.text, log.edits)
+    assert decoded == result.decoded
+    pieces, spans = mark(decoded, log.edits)
+    assert "".join(p.text for p in pieces if p.kind != "ins") == result.decoded
+    assert "".join(p.text for p in pieces if p.kind != "del") == result.text
+    for piece in pieces:  # every change is labelled, with the edit that really made it
+        if piece.kind == "del":
+            assert piece.edit is not None and piece.text in piece.edit.removed, piece
+        if piece.kind == "ins":
+            assert piece.edit is not None and piece.text in piece.edit.replacement, piece
+    assert len(spans) == len(log.edits) and all(0 <= a <= b <= len(decoded) for a, b in spans)
+    marked = rows(decoded, pieces)
+    assert len(marked) == len(decoded.splitlines())
+    assert "".join(p.text for row in marked for p in row if p.kind != "ins") == result.decoded
 
 
 CASES = discover_cases()
@@ -153,30 +159,29 @@ def test_any_text_rebuilds_from_its_log(text: str) -> None:
     _roundtrip(clean(text))
 
 
-def test_header_notes_read_back_with_awkward_reasons_and_cut_text() -> None:
-    long = "x" * 100 + "\n"
-    log = parse_difflog(
-        "# boilerstrip diff log: a -> b\n"
-        "# line 3: c/v1 r.one (removal): reason: with colon: 'Comments (12)\\n'\n"
-        f"# lines 4-9: c/v1 r.two (whitespace): two 'quoted' words: {repr(long)[:76]}...'\n"
-        "# line 2: c/v1 r.three (fix): mojibake: 'Ã©' -> 'é'\n"
-        "# line 5: c/v1 r.four (removal): it's: \"it's gone\"\n"
-        "# decode/v1 byte 17: ff undecodable byte\n"
+def test_an_edit_on_text_an_earlier_step_put_in() -> None:
+    """A mojibake fix, then the line removed: the input's characters are struck by the
+    fix that replaced them and by the removal, each with its own rule."""
+    result = clean(
+        "Story text that stays in the article about the council.\n\nMore story text here that stays too.\n\n"
+        "Copyright 2024 CafÃ© News. All rights reserved.\n"
     )
-    one, two, three, four = log.notes
-    assert (one.first, one.last, one.reason, one.removed) == (3, 3, "reason: with colon", "Comments (12)\n")
-    assert (two.first, two.last, two.kind, two.truncated) == (4, 9, "whitespace", True)
-    assert long.startswith(two.removed) and len(two.removed) > 60
-    assert (three.removed, three.replacement) == ("Ã©", "é")
-    assert (four.reason, four.removed) == ("it's", "it's gone")
-    assert log.byte_fixes == ["decode/v1 byte 17: ff undecodable byte"]
+    pieces, _ = mark(result.decoded, result.edits)
+    struck = [(p.text, p.edit.rule) for p in pieces if p.kind == "del"]
+    assert ("Ã©", "fix_encoding.encode:latin-1+decode:utf-8") in struck
+    assert ("Copyright 2024 Caf", "copyright.year_line") in struck
+    assert (" News. All rights reserved.\n", "copyright.year_line") in struck
+    assert not [p for p in pieces if p.kind == "ins" and p.text == "é"]  # put in, then removed with its line
 
 
 def test_a_log_that_does_not_fit_the_text_is_refused() -> None:
-    result = clean((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes())
-    log = parse_difflog(render(result, "a", "b"))
-    with pytest.raises(ReportError):
-        reconstruct(result.text.replace("However", "Moreover"), log.hunks)
+    result = clean("A story about the CafÃ© in town, told at length here.\n\nCopyright 2024 Town News.\n")
+    assert rebuild(result.text, result.edits) == result.decoded
+    with pytest.raises(Unfit, match="is not where the edit log puts it"):
+        rebuild(result.text.replace("é", "e"), result.edits)
+    other = clean((ROOT / "raw/004_b7bbc19097b3fd85.txt").read_bytes())
+    with pytest.raises(Unfit):
+        rebuild(result.text, other.edits)
 
 
 # ---------------------------------------------------------------- the report of a run
@@ -319,26 +324,57 @@ def test_same_folder_same_report_and_leftovers_of_a_killed_report_go(tmp_path: P
     assert not killed.exists() and (foreign / "notes.txt").is_file()
 
 
-def test_without_diff_logs_or_with_a_broken_one_the_pages_say_so(tmp_path: Path) -> None:
+def test_without_edit_logs_or_with_a_broken_one_the_pages_say_so(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)
     out = tmp_path / "out"
+    name = "report/004_b7bbc19097b3fd85.txt.html"
+
+    def says(text: str) -> str:
+        write_report(out)
+        page = (out / name).read_text("utf-8")
+        assert "cannot be shown with the changes in place" in page and esc(text) in page
+        assert '<pre id="clean" class="clean">' in page and "the official would not say" in page  # shown instead
+        return page
+
     clean_without_prefect(raw, out, write_diff=False)
-    write_report(out)
-    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
-    assert "no diff log was written" in page and "However, the official" in page
+    assert "edit log" not in says("no edit log was written for it ([run] write_diff = false)").split("<main>")[0]
+    records = clean_without_prefect(raw, out)
+    edits = out / "004_b7bbc19097b3fd85.edits.jsonl"
+    edits.write_text("{}\n", "utf-8")
+    says("its edit log 004_b7bbc19097b3fd85.edits.jsonl is not an edit log: line 1")
+    edits.unlink()
+    says("its edit log 004_b7bbc19097b3fd85.edits.jsonl cannot be read")
     clean_without_prefect(raw, out)
-    diff = out / "004_b7bbc19097b3fd85.diff"
-    diff.write_text(diff.read_text("utf-8").replace("+However", "+Moreover"), "utf-8")
+    text = out / "004_b7bbc19097b3fd85.txt"
+    text.write_text(text.read_text("utf-8").replace("However", "Moreover"), "utf-8")  # edited after the run
+    says("the edit log does not fit the clean text")
+    for record in records:  # a manifest of a version without edit logs
+        del record["edit_log"]
+    (out / "manifest.jsonl").write_text("".join(record_line(r) for r in records), encoding="utf-8")
+    says("wrote no edit logs")
+
+
+def test_a_page_lists_undecodable_bytes_and_edits_in_the_order_of_the_input(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "bytes.txt").write_bytes(
+        b"A story told at length, in UTF-8 (\xe2\x82\xac) but for one byte: \xc3(.\n\nAdvertisement\n\nMore text.\n"
+    )
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
     write_report(out)
-    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
-    assert "cannot be shown with the changes in place" in page
+    page = (out / "report/bytes.txt.html").read_text("utf-8")
+    assert "decode/v1 byte 57: c3 bytes not valid in utf-8: replaced by U+FFFD" in page
+    lines = [int(n) for n in re.findall(r'<tr><td><a href="#L\d+">(\d+)', page)]
+    assert lines == sorted(lines) and len(lines) >= 2
+    assert '<a href="../bytes.edits.jsonl">edit log</a>' in page
 
 
 def test_render_document_of_an_empty_input() -> None:
-    record = {"source": "e.txt", "output": "e.txt", "status": "cleaned", "chars_before": 0}
-    page, log = render_document(record, "", "", 1)
-    assert '<section id="marked" class="doc"></section>' in page and not log.notes
+    record = {"source": "e.txt", "output": "e.txt", "status": "cleaned", "chars_before": 0, "edit_log": "e.edits.jsonl"}
+    page = render_document(record, "", EditLog(), 1)
+    assert '<section id="marked" class="doc"></section>' in page
 
 
 def test_no_manifest_is_an_error(tmp_path: Path) -> None:

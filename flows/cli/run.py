@@ -11,6 +11,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from .. import localserver
+from ..outputs import DIFF, MANIFEST, REPORT, SUMMARY
 from .common import check_inputs, parameters, usage_error
 
 
@@ -103,13 +104,13 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
         EventsWorker.drain_all(timeout=10)
     finally:
         progress.close()
-    print_summary((args.out / "run-summary.md").read_text(encoding="utf-8"))
-    report = args.out / "report.html"
+    print_summary((args.out / SUMMARY).read_text(encoding="utf-8"))
+    report = args.out / REPORT
     if report.is_file() and report.stat().st_mtime >= started:
         print(f"boilerstrip: run report: {report.resolve().as_uri()}", file=sys.stderr)
     failed = counts.get("failed", 0)
     if failed:
-        print(f"boilerstrip: {failed} file(s) failed; see {args.out / 'manifest.jsonl'}", file=sys.stderr)
+        print(f"boilerstrip: {failed} file(s) failed; see {args.out / MANIFEST}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -117,9 +118,9 @@ _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "#": "\x1b[2m"}
 
 
 def _find_diff(path: Path, out: Path) -> Path:
-    if path.suffix == ".diff":
+    if path.suffix == DIFF:
         return path
-    manifest = out / "manifest.jsonl"
+    manifest = out / MANIFEST
     if not manifest.exists():
         usage_error(f"{path} is not a .diff and {manifest} does not exist")
     wanted = path.as_posix()

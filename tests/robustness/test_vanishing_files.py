@@ -19,7 +19,8 @@ from cleaners import Config
 from flows import inputs
 from flows.files import reset_tmp
 from flows.inputs import InputRoot
-from flows.work import STATUS_CLEANED, STATUS_FAILED, Job, Task, run_batch
+from flows.outputs import Status
+from flows.work import Job, Task, run_batch
 
 ARTICLE = (
     "The council approved the budget on Tuesday after a long debate about schools and roads.\n\n"
@@ -69,10 +70,10 @@ def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPa
     job = Job(InputRoot.of(raw), str(out), Config(), "fp")
     got = outcome(out, run_batch(job, tasks))
 
-    assert got["deleted.txt"] == (STATUS_FAILED, "cannot read: No such file or directory", None)
-    assert got["locked.txt"] == (STATUS_FAILED, "cannot read: Permission denied", None)
+    assert got["deleted.txt"] == (Status.FAILED, "cannot read: No such file or directory", None)
+    assert got["locked.txt"] == (Status.FAILED, "cannot read: Permission denied", None)
     status, error, text = got["truncated.txt"]
-    assert status == STATUS_CLEANED and error is None
+    assert status == Status.CLEANED and error is None
     assert text.startswith(b"Truncated story\n") and len(text) < len(alone["truncated.txt"][2])
     for name in ("a.txt", "b.txt", "c.txt", "d.txt"):
         assert got[name] == alone[name]
@@ -88,7 +89,7 @@ def test_a_file_replaced_by_a_folder_fails_alone(tmp_path: Path) -> None:
     out = tmp_path / "clean"
     reset_tmp(out)
     records = {r["source"]: r for r in run_batch(Job(InputRoot.of(raw), str(out), Config(), "fp"), tasks)}
-    assert records["c.txt"]["status"] == STATUS_FAILED
+    assert records["c.txt"]["status"] == Status.FAILED
     assert records["c.txt"]["error"] == "cannot read: Is a directory"
-    assert sum(r["status"] == STATUS_CLEANED for r in records.values()) == len(records) - 1
+    assert sum(r["status"] == Status.CLEANED for r in records.values()) == len(records) - 1
     assert json.dumps(records["c.txt"])  # a record like any other
