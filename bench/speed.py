@@ -284,7 +284,9 @@ def profile(data: Path, top: int) -> None:
 
     sys.path.insert(0, str(ROOT))
     import cleaners.pipeline as pipeline
-    from cleaners import clean, html, language
+    from cleaners import clean
+    from cleaners.input import html
+    from cleaners.language import detect as language
 
     stages: dict[str, float] = defaultdict(float)
 

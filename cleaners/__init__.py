@@ -10,12 +10,12 @@
 No Prefect here: `flows/` orchestrates, this package only cleans.
 """
 
-from .compressed import InputError
 from .config import Config, ConfigError, load_config
+from .edits import replay
+from .input.compressed import InputError
 from .model import Cleaned, Edit, Meta, Span
-from .phrases import PhraseError
 from .pipeline import REGISTRY, clean, cleaner_versions
-from .spans import replay
+from .rules.book import PhraseError
 
 __all__ = [
     "REGISTRY",

@@ -84,8 +84,8 @@ class Config:
 
     def fingerprint(self) -> str:
         """Changes whenever the cleaning could change: settings, cleaner versions, phrase files."""
-        from .phrases import shipped_files
         from .pipeline import cleaner_versions  # late: the registry imports this module
+        from .rules.book import shipped_files
 
         digest = hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode())
         digest.update(json.dumps(cleaner_versions(), sort_keys=True).encode())

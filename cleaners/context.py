@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from .language import UNKNOWN, Language
+from .language.detect import UNKNOWN, Language
 
 if TYPE_CHECKING:
     from .config import Config
     from .model import Span
-    from .phrases import PhraseBook
-    from .repeated import SiteRepeats
+    from .rules.book import PhraseBook
+    from .steps.repeated import SiteRepeats
 
 
 @dataclass(slots=True)

@@ -7,16 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import captions, compressed, encoding, html, language, paragraphs, repeated, title, trailer, whitespace
 from .config import Config
 from .context import Context
-from .decode import NAME as DECODE_NAME
-from .decode import decode
-from .language import Language
+from .edits import apply
+from .input import compressed, html
+from .input.decode import NAME as DECODE_NAME
+from .input.decode import decode
+from .language import detect as language
+from .language.detect import Language
 from .model import Cleaned, Edit, Meta, Span
-from .phrases import PhraseBook, load_book, shipped_files
-from .rules import PHRASE_CLEANERS, is_junk
-from .spans import apply
+from .rules.book import PhraseBook, load_book, shipped_files
+from .rules.engine import PHRASE_CLEANERS, is_junk
+from .steps import captions, encoding, paragraphs, repeated, title, trailer, whitespace
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import Config, ConfigError, PhraseError, clean, load_config
-from cleaners.phrases import has_nested_repeat, load_file, shipped_files
 from cleaners.pipeline import PHRASE_CLEANER_NAMES
+from cleaners.rules.book import has_nested_repeat, load_file, shipped_files
 
 ARTICLE = (
     "The harbour authority approved the new dredging plan on Monday after months of debate with fishermen.\n\n"

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import Config, clean, paragraphs, replay
+from cleaners import Config, clean, replay
 from cleaners.config import DEFAULT_ORDER
 from cleaners.context import Context
-from cleaners.language import UNKNOWN, Language
+from cleaners.language.detect import UNKNOWN, Language
 from cleaners.model import Edit
-from cleaners.paragraphs import BAD, GOOD, NEARGOOD, SHORT
 from cleaners.pipeline import phrase_book
-from cleaners.rules import PHRASE_CLEANERS
+from cleaners.rules.engine import PHRASE_CLEANERS
+from cleaners.steps import paragraphs
+from cleaners.steps.paragraphs import BAD, GOOD, NEARGOOD, SHORT
 
 ORDER = (
     *DEFAULT_ORDER[: DEFAULT_ORDER.index("dedupe_captions")],

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import re
 
-from .context import Context
-from .model import Span
-from .phrases import normalize_line
-from .rules import is_junk
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..edits import line_spans, whole_line
+from ..model import Span
+from ..rules.book import normalize_line
+from ..rules.engine import is_junk
 
 NAME = "remove_trailer_block/v1"
 SHORT_WORDS = 4

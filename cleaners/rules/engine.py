@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .context import Context
-from .model import Span
-from .phrases import normalize_line
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..edits import line_spans, whole_line
+from ..model import Span
+from .book import normalize_line
 
 LineRule = Callable[[str, str], tuple[str, str] | None]
 """A structural rule: (line, normalised line) -> (rule id, reason) or None."""

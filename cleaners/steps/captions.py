@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from collections import deque
 
-from .context import Context
-from .model import Span
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..edits import line_spans, whole_line
+from ..model import Span
 
 NAME = "dedupe_captions/v1"
 MIN_WORDS = 3

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from .context import Context
-from .model import Span
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..edits import line_spans, whole_line
+from ..model import Span
 
 NAME = "remove_page_title/v1"
 _SITE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+")

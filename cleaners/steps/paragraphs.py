@@ -35,12 +35,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
-from .context import Context
-from .language import UNKNOWN
-from .model import Span
-from .phrases import normalize_line
-from .rules import is_junk
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..edits import line_spans, whole_line
+from ..language.detect import UNKNOWN
+from ..model import Span
+from ..rules.book import normalize_line
+from ..rules.engine import is_junk
 from .trailer import gap_kind
 
 NAME = "classify_paragraphs/v1"

@@ -13,7 +13,7 @@ from difflib import SequenceMatcher
 
 import ftfy
 
-from .model import Span
+from ..model import Span
 
 NAME = "fix_encoding/v1"
 MAX_DIFF_CHARS = 20_000

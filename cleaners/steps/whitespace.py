@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Span
+from ..model import Span
 
 NAME = "normalize_whitespace/v1"
 
