@@ -283,6 +283,7 @@ def profile(data: Path, top: int) -> None:
     from collections import defaultdict
 
     sys.path.insert(0, str(ROOT))
+    import cleaners.input.reader as reader
     import cleaners.pipeline as pipeline
     from cleaners import clean
     from cleaners.input import html
@@ -302,7 +303,7 @@ def profile(data: Path, top: int) -> None:
 
     for name, step in list(pipeline.REGISTRY.items()):
         pipeline.REGISTRY[name] = pipeline.Step(step.name, step.version, timed(name, step.find))
-    pipeline.decode = timed("decode", pipeline.decode)
+    reader.decode = timed("decode", reader.decode)
     html.extract = timed("html.extract (trafilatura and pre-pass)", html.extract)
     detector = language._get_detector()
     detector.probabilities = timed("  detect_language: the detector proper", detector.probabilities)

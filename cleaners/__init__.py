@@ -10,15 +10,15 @@
 No Prefect here: `flows/` orchestrates, this package only cleans.
 """
 
-from .config import Config, ConfigError, load_config
+from .config import Config, load_config
 from .edits import replay
-from .input.compressed import InputError
+from .errors import BoilerstripError, ConfigError, InputError, PhraseError
 from .model import Cleaned, Edit, Meta, Span
 from .pipeline import REGISTRY, clean, cleaner_versions
-from .rules.book import PhraseError
 
 __all__ = [
     "REGISTRY",
+    "BoilerstripError",
     "Cleaned",
     "Config",
     "ConfigError",

@@ -27,6 +27,8 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from .errors import ConfigError
+
 DEFAULT_ORDER: tuple[str, ...] = (
     "fix_encoding",
     "normalize_whitespace",
@@ -45,10 +47,6 @@ DEFAULT_ORDER: tuple[str, ...] = (
     "dedupe_captions",
     "normalize_whitespace",
 )
-
-
-class ConfigError(ValueError):
-    """A config value that cannot be used; the message says which and why."""
 
 
 @dataclass(frozen=True)

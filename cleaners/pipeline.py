@@ -10,9 +10,9 @@ from pathlib import Path
 from .config import Config
 from .context import Context
 from .edits import apply
-from .input import compressed, html
-from .input.decode import NAME as DECODE_NAME
-from .input.decode import decode
+from .input import html
+from .input.decode import VERSION as DECODE_VERSION
+from .input.reader import read
 from .language import detect as language
 from .language.detect import Language
 from .model import Cleaned, Edit, Meta, Span
@@ -62,7 +62,10 @@ PHRASE_CLEANER_NAMES = {c.name for c in PHRASE_CLEANERS}
 
 
 def cleaner_versions() -> dict[str, str]:
-    return {name: step.label for name, step in REGISTRY.items()} | {"decode": DECODE_NAME, "html": html.PREPASS_VERSION}
+    return {name: step.label for name, step in REGISTRY.items()} | {
+        "decode": DECODE_VERSION,
+        "html": html.PREPASS_VERSION,
+    }
 
 
 _books: dict[tuple, PhraseBook] = {}
@@ -107,25 +110,12 @@ def clean(
     Each enabled cleaner runs in config order; one that changed something runs again
     (up to `config.max_rounds`) so that a cleaner is idempotent on its own output.
     """
-    if format not in ("auto", "text", "html"):
-        raise ValueError(f"format must be auto, text or html, not {format!r}")
     config = config or Config()
-    meta = Meta(source=str(source) if source is not None else None)
-    if isinstance(raw, bytes) and compressed.is_gzip(raw):
-        raw, meta.compression = compressed.gunzip([raw]), "gzip"
-    if isinstance(raw, bytes):
-        decoded = decode(raw, declared=html.declared_charset(raw) if format != "text" else None)
-        text = decoded.text
-        meta.encoding, meta.bom = decoded.encoding, decoded.bom
-        meta.byte_fixes = decoded.fixes
-        invalid = decoded.invalid_bytes
-    else:
-        text, invalid = raw, 0
-    hint, headlines = None, frozenset()
-    if format == "html" or (format == "auto" and html.looks_like_html(text)):
-        extracted = html.extract(text, timeout=config.extract_timeout)
-        text, meta.format, meta.extraction, hint = extracted.text, "html", extracted.info, extracted.language
-        headlines = title.headline_keys(extracted.headlines)
+    doc = read(raw, format=format, extract_timeout=config.extract_timeout)
+    meta = Meta(source=str(source) if source is not None else None, format=doc.format, compression=doc.compression)
+    meta.encoding, meta.bom, meta.byte_fixes, meta.extraction = doc.encoding, doc.bom, doc.byte_fixes, doc.extraction
+    text, invalid, hint = doc.text, doc.invalid_bytes, doc.language
+    headlines = title.headline_keys(doc.headlines)
     original = text
     enabled = config.enabled()
     ctx = Context(config=config, book=phrase_book(config), language_hint=hint, headlines=headlines, repeats=repeats)
@@ -197,12 +187,5 @@ def repeated_line_hashes(raw: bytes | str, *, config: Config | None = None, form
     """The map step of `remove_repeated_lines` for one document: the hashes of its
     candidate lines, read as `clean` reads the document (decoded; for HTML, extracted)."""
     config = config or Config()
-    if isinstance(raw, bytes) and compressed.is_gzip(raw):
-        raw = compressed.gunzip([raw])
-    if isinstance(raw, bytes):
-        text = decode(raw, declared=html.declared_charset(raw) if format != "text" else None).text
-    else:
-        text = raw
-    if format == "html" or (format == "auto" and html.looks_like_html(text)):
-        text = html.extract(text, timeout=config.extract_timeout).text
+    text = read(raw, format=format, extract_timeout=config.extract_timeout).text
     return repeated.document_hashes(text, config.repeated_max_chars)

@@ -11,13 +11,11 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
+from ..errors import InputError
+
 MAGIC = b"\x1f\x8b"
 MAX_EXPANDED = 200 * 1024 * 1024
 """The library's cap on decompressed size (the flow passes its own `max_input_mb`)."""
-
-
-class InputError(ValueError):
-    """Raw bytes that cannot be read as a document."""
 
 
 class TooLarge(InputError):

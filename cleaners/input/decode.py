@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from ..model import ByteFix
 
-NAME = "decode/v1"
+VERSION = "decode/v1"
+"""The decoder's version, in the run fingerprint and beside each replaced byte in the diff log."""
 MAX_RECORDED_FIXES = 200
 
 _BOMS: tuple[tuple[bytes, str], ...] = (

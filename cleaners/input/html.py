@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 
+from ..errors import ExtractionTimeout
+
 EXTRACTOR = "trafilatura"
 SETTINGS = {
     "include_comments": False,
@@ -151,10 +153,6 @@ def looks_like_html(text: str) -> bool:
     if _HTML_START.match(head):
         return True
     return len(_TAG.findall(head)) >= 5
-
-
-class ExtractionTimeout(Exception):
-    """The extractor took longer than the page's time limit."""
 
 
 @dataclass(slots=True)

@@ -14,25 +14,18 @@ from bisect import bisect_right
 from difflib import SequenceMatcher
 from itertools import groupby
 
+from ..input.decode import VERSION as DECODE_VERSION
+from ..lines import line_starts
 from ..model import Cleaned, Edit
 
 CONTEXT = 1
-
-
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos != -1:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
 
 
 class _Origins:
     """Builds, for the text a step produces, the decoded-input line each line came from."""
 
     def __init__(self, text: str, origins: list[int]) -> None:
-        self.starts = _line_starts(text)
+        self.starts = line_starts(text)
         self.old = origins
         self.new: list[int] = []
         self.need = True  # the next emitted character starts a new line
@@ -65,7 +58,7 @@ class _Origins:
 def trace(cleaned: Cleaned) -> list[tuple[Edit, tuple[int, int]]]:
     """Each edit with the (first, last) 1-based line of the decoded input it touches."""
     text = cleaned.decoded
-    origins = list(range(1, len(_line_starts(text)) + 1))
+    origins = list(range(1, len(line_starts(text)) + 1))
     traced: list[tuple[Edit, tuple[int, int]]] = []
     for _, group in groupby(cleaned.edits, key=lambda e: e.step):
         step = list(group)
@@ -129,7 +122,7 @@ def render(cleaned: Cleaned, old_name: str, new_name: str) -> str:
     if meta.needs_review:
         header.append(f"# NEEDS REVIEW: {meta.review_reason}\n")
     for fix in meta.byte_fixes:
-        header.append(f"# decode/v1 byte {fix.offset}: {fix.raw} {fix.reason}\n")
+        header.append(f"# {DECODE_VERSION} byte {fix.offset}: {fix.raw} {fix.reason}\n")
     for edit, (first, last) in sorted(traced, key=lambda t: (t[1], t[0].step)):
         where = f"line {first}" if first == last else f"lines {first}-{last}"
         header.append(

@@ -26,18 +26,13 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import PhraseError
+
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
-DECORATION = " \t•·»«›‹|>–—↑→←▲►▸◂#:"
-"""Trimmed from both ends of a line before matching; `*` only from the start (a
-bullet), because at the end it marks a required form field ("Name *")."""
 TRAILER_KEYS = {"site_terms", "reader_terms", "reply_terms"}
 _RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars", "needs_neighbour"}
-
-
-class PhraseError(ValueError):
-    """A phrase file or pattern that cannot be used; the message names file and line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,20 +97,6 @@ class PhraseBook:
 def _bounded(term: str) -> str:
     """A term as a whole word, unless it anchors itself (^ ... $)."""
     return ("" if term.startswith("^") else r"\b") + f"(?:{term})" + ("" if term.endswith("$") else r"\b")
-
-
-def normalize_line(line: str) -> str:
-    """What line rules see: whitespace collapsed, decoration trimmed from both ends.
-
-    A line wrapped in «guillemets» is a quotation in French and Spanish, not a
-    decorated label: « Aucun commentaire » keeps them and so matches no label rule.
-    """
-    collapsed = " ".join(line.split())
-    if collapsed.startswith("«") and collapsed.endswith("»"):
-        return collapsed
-    if collapsed.startswith("- "):  # a list item as extractors print them; "-5 °C" has no space
-        collapsed = collapsed[2:]
-    return collapsed.lstrip(DECORATION + "*").rstrip(DECORATION)
 
 
 class LineMatcher:

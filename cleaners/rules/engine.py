@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from ..context import Context
-from ..edits import line_spans, whole_line
+from ..lines import LIST_MARKER, ends_with, line_spans, normalize_line, sentence_end, whole_line
 from ..model import Span
-from .book import normalize_line
 
 LineRule = Callable[[str, str], tuple[str, str] | None]
 """A structural rule: (line, normalised line) -> (rule id, reason) or None."""
@@ -32,8 +31,8 @@ class Found(NamedTuple):
 
 
 _MENU_SEPARATORS = re.compile(r"\s*[·•|›»]\s*")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)]$")
-_LIST_MARKER = re.compile(r"[ \t]*(?:[-•*·–—›»►▸◦▪]|\d{1,3}[.)]|\(?[a-z]\))[ \t]")
+_MENU_ITEM_END = sentence_end(guillemet=False, single_quote=True, clause=True)
+"""A menu item ending like this reads as prose or data, not as a link."""
 
 
 def menu_line(line: str, norm: str) -> tuple[str, str] | None:
@@ -57,7 +56,7 @@ def menu_line(line: str, norm: str) -> tuple[str, str] | None:
     lengths = [len(item.split()) for item in items]
     if max(lengths) > 7 or sum(lengths) > 4 * len(items):
         return None
-    if any(any(ch.isdigit() for ch in item) or _SENTENCE_END.search(item) for item in items):
+    if any(any(ch.isdigit() for ch in item) or ends_with(item, _MENU_ITEM_END) for item in items):
         return None
     return "nav.menu_line", f"menu of {len(items)} short links between separators"
 
@@ -139,13 +138,13 @@ def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
     introduction is the first non-blank, non-item line above; it must end in a colon,
     have three words or more, and not be page furniture itself ("Share this article:")."""
     line_end = text.find("\n", start)
-    if not _LIST_MARKER.match(text, start, line_end if line_end != -1 else len(text)):
+    if not LIST_MARKER.match(text, start, line_end if line_end != -1 else len(text)):
         return False
     end = start - 1  # the newline that ends the line above
     while end > 0:
         begin = text.rfind("\n", 0, end) + 1
         above = text[begin:end]
-        if above.strip() and not _LIST_MARKER.match(above):
+        if above.strip() and not LIST_MARKER.match(above):
             intro = above.rstrip()
             if not intro.endswith(":") or len(intro.split()) < 3:
                 return False

@@ -14,11 +14,10 @@ single line too long for the near-repeat rule printed twice in a row.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 
 from ..context import Context
-from ..edits import line_spans, whole_line
+from ..lines import ends_with, line_spans, sentence_end, whole_line
 from ..model import Span
 
 NAME = "dedupe_captions/v1"
@@ -27,12 +26,12 @@ MAX_CHARS = 300
 CREDIT_WORDS = 4
 BLOCK_LINES = 3
 BLOCK_MIN_WORDS = 10
-_SENTENCE_END = re.compile(r"[.!?…\"”]$")
+SENTENCE_END = sentence_end(guillemet=False)
 
 
 def _credit_like(key: str) -> bool:
     """A line that may sit between an image's alt text and its caption: a few words, no sentence."""
-    return len(key.split()) <= CREDIT_WORDS and not _SENTENCE_END.search(key)
+    return len(key.split()) <= CREDIT_WORDS and not ends_with(key, SENTENCE_END)
 
 
 def _block_repeats(text: str) -> list[Span]:

@@ -36,10 +36,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..context import Context
-from ..edits import line_spans, whole_line
 from ..language.detect import UNKNOWN
+from ..lines import LIST_ITEM, ends_with, line_spans, normalize_line, sentence_end, whole_line
 from ..model import Span
-from ..rules.book import normalize_line
 from ..rules.engine import is_junk
 from .trailer import gap_kind
 
@@ -111,9 +110,10 @@ EDGE = "edge"
 """The document's start or end, seen as a neighbour."""
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_SENTENCE_END = re.compile(r"[.!?…。！？:;\"”’»)]$")
-_CLOSES_SENTENCE = re.compile(r"[.!?…。！？\"”’»]$")
-_LIST_ITEM = re.compile(r"(?:[-•*–—◦▪]|\d{1,3}[.)]|\(?[a-z]\))\s")
+SENTENCE_OR_CLAUSE_END = sentence_end(single_quote=True, cjk=True, clause=True)
+"""The `sentence_end` feature: a clause end (a colon, a semicolon, a bracket) counts too."""
+SENTENCE_END = sentence_end(single_quote=True, cjk=True)
+"""A sentence really closed: what link-like lines and templates lack, and what keeps a document's last line."""
 _DIGITS = re.compile(r"\d+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _TITLE_PARTS = re.compile(r"\s+[-–—|·»:]\s+")
@@ -180,7 +180,7 @@ class Paragraph:
     def structured(self) -> bool:
         """A bulleted or numbered list item, or a table row: text someone laid out
         on purpose (a page's menus reach a text file without their bullets)."""
-        return bool(_LIST_ITEM.match(self.text)) or (self.text.startswith("|") and self.text.endswith("|"))
+        return bool(LIST_ITEM.match(self.text)) or (self.text.startswith("|") and self.text.endswith("|"))
 
     def bad(self, rule: str, reason: str) -> None:
         self.final, self.rule, self.reason = BAD, rule, reason
@@ -205,7 +205,7 @@ def features(text: str, start: int, end: int, stops: frozenset[str] | None, ctx:
         chars=len(line) + (CJK_CHAR_WEIGHT - 1) * len(_CJK.findall(line)),
         words=len(words),
         density=density,
-        sentence_end=bool(_SENTENCE_END.search(line)),
+        sentence_end=ends_with(line, SENTENCE_OR_CLAUSE_END),
         title_case=sum(w[0].isupper() for w in content) / len(content) if content else 0.0,
         digits=sum(ch.isdigit() for ch in visible) / len(visible) if visible else 0.0,
         # "Home" alone may be a subheading: rules that need a junk neighbour are left to the neighbours here too
@@ -257,7 +257,7 @@ def _link_like(p: Paragraph) -> bool:
     return (
         p.label in (SHORT, NEARGOOD)
         and p.chars <= LINK_MAX_CHARS
-        and not _CLOSES_SENTENCE.search(p.text)
+        and not ends_with(p.text, SENTENCE_END)
         and not p.text.endswith(":")
         and not p.structured
     )
@@ -283,7 +283,7 @@ def mark_templates(paras: list[Paragraph]) -> None:
             p.label == SHORT
             and count >= REPEAT_MIN
             and any(ch.isdigit() for ch in p.text)
-            and not _CLOSES_SENTENCE.search(p.text)
+            and not ends_with(p.text, SENTENCE_END)
             and not p.structured
         ):
             p.label, p.rule = BAD, "paragraphs.repeated_template"
@@ -346,7 +346,7 @@ def second_pass(paras: list[Paragraph]) -> None:
             settled[i] = "between boilerplate lines"
         elif (before[i] != GOOD and near_before[i] == NEARGOOD) or (after[i] != GOOD and near_after[i] == NEARGOOD):
             settled[i] = ""  # prose-like text on the boilerplate side too
-        elif EDGE in sides and _CLOSES_SENTENCE.search(p.text):
+        elif EDGE in sides and ends_with(p.text, SENTENCE_END):
             settled[i] = ""  # the article's last line, "he said."
         else:
             settled[i] = "between the article and boilerplate, with no prose on that side"

@@ -18,25 +18,23 @@ per document, and the same corpus gives the same result in any process.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..context import Context
-from ..edits import line_spans, whole_line
+from ..lines import ends_with, line_spans, normalize_line, sentence_end, whole_line
 from ..model import Span
-from ..rules.book import normalize_line
 
 NAME = "remove_repeated_lines/v1"
 MIN_LETTERS = 3
-_SENTENCE_END = re.compile(r"[.!?…\"”»]$")
+SENTENCE_END = sentence_end()
 
 
 def line_key(line: str, max_chars: int) -> str | None:
     """What two lines must share to be "the same line", or None for a line that is never
     counted (too long, a sentence, hardly any letters)."""
     norm = normalize_line(line)
-    if not norm or len(norm) > max_chars or _SENTENCE_END.search(norm):
+    if not norm or len(norm) > max_chars or ends_with(norm, SENTENCE_END):
         return None
     if sum(ch.isalpha() for ch in norm) < MIN_LETTERS:
         return None

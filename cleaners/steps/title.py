@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from ..edits import line_spans, whole_line
+from ..lines import line_spans, whole_line
 from ..model import Span
 
 NAME = "remove_page_title/v1"

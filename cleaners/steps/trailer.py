@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from ..edits import line_spans, whole_line
+from ..lines import ends_with, line_spans, normalize_line, sentence_end, whole_line
 from ..model import Span
-from ..rules.book import normalize_line
 from ..rules.engine import is_junk
 
 NAME = "remove_trailer_block/v1"
@@ -26,7 +25,8 @@ SHORT_WORDS = 4
 SHORT_SITE_TEXT_WORDS = 12
 LONG_SITE_TEXT_WORDS = 25
 MAX_GAP_CHARS = 600
-_SENTENCE_END = re.compile(r"[.!?\"”»]$")
+SENTENCE_END = sentence_end(ellipsis=False)
+"""A short line ending in an ellipsis ("Read more…") is still unpunctuated here."""
 
 
 def gap_kind(norm: str, site_terms: list[re.Pattern[str]], reader_terms: list[re.Pattern[str]]) -> str | None:
@@ -39,7 +39,7 @@ def gap_kind(norm: str, site_terms: list[re.Pattern[str]], reader_terms: list[re
     the hearing until Friday.") addresses nobody, and stays.
     """
     words = norm.split()
-    if len(words) <= SHORT_WORDS and not _SENTENCE_END.search(norm):
+    if len(words) <= SHORT_WORDS and not ends_with(norm, SENTENCE_END):
         return "short_line"
     if not site_terms or len(norm) > MAX_GAP_CHARS:
         return None
