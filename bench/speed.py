@@ -301,8 +301,9 @@ def profile(data: Path, top: int) -> None:
 
         return wrapper
 
-    for name, step in list(pipeline.REGISTRY.items()):
-        pipeline.REGISTRY[name] = pipeline.Step(step.name, step.version, timed(name, step.find))
+    for name, step in pipeline.REGISTRY.items():
+        method = "detect" if issubclass(step, pipeline.Detector) else "find"
+        setattr(step, method, timed(name, getattr(step, method)))
     reader.decode = timed("decode", reader.decode)
     html.extract = timed("html.extract (trafilatura and pre-pass)", html.extract)
     detector = language._get_detector()

@@ -10,11 +10,12 @@
 No Prefect here: `flows/` orchestrates, this package only cleans.
 """
 
-from .config import Config, load_config
+from .config import Config, cleaner_versions, load_config
 from .edits import replay
 from .errors import BoilerstripError, ConfigError, InputError, PhraseError
 from .model import Cleaned, Edit, Meta, Span
-from .pipeline import REGISTRY, clean, cleaner_versions
+from .pipeline import clean
+from .registry import REGISTRY
 
 __all__ = [
     "REGISTRY",

@@ -15,7 +15,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-NAME = "detect_language/v1"
 UNKNOWN = "unknown"
 SAMPLE_CHARS = 2000
 MIN_LETTERS = 40
@@ -55,6 +54,8 @@ def _get_detector():
 class Language:
     code: str
     prob: float
+    source: str = "langdetect"
+    """langdetect, or html-lang: the page's own <html lang>."""
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS, skip: Callable[[str], bool] | None = None) -> str:

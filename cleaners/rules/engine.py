@@ -1,80 +1,40 @@
-"""Phrase-driven cleaners: the rules are data (`phrases/*.toml`), this is the engine.
+"""The phrase-rule engine: cleaners whose rules are data (`phrases/*.toml`).
 
-Each of these cleaners removes whole lines that one of its rules matches, and
-cuts out inline tokens for rules marked ``match = "inline"``. A few structural
-rules that a phrase list cannot express (a line that is a menu of short items)
-live here as small functions attached to one cleaner.
+A `PhraseCleaner` removes whole lines that one of its rules matches, and cuts out
+inline tokens for rules marked ``match = "inline"``; `book` loads and compiles the
+rules. The cleaners themselves (names, versions, structural rules) are declared in
+`cleaners.steps.phrase_cleaners`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import ClassVar
 
 from ..context import Context
-from ..lines import LIST_MARKER, ends_with, line_spans, normalize_line, sentence_end, whole_line
-from ..model import Span
+from ..lines import LIST_MARKER, line_spans, normalize_line, whole_line
+from ..model import Found, Span
+from ..registry import Cleaner
+from .book import InlineMatcher
 
 LineRule = Callable[[str, str], tuple[str, str] | None]
 """A structural rule: (line, normalised line) -> (rule id, reason) or None."""
 
 
-class Found(NamedTuple):
-    rule: str
-    reason: str
-    needs_neighbour: bool = False
-    cleaner: str = ""
-    """Only junk beside other junk: "Home" or "Video" alone between paragraphs may be
-    a subheading; next to "Load more" it is a menu."""
+class PhraseCleaner(Cleaner):
+    """A cleaner whose rules are the phrase files' ``[[<name>]]`` tables."""
 
-
-_MENU_SEPARATORS = re.compile(r"\s*[·•|›»]\s*")
-_MENU_ITEM_END = sentence_end(guillemet=False, single_quote=True, clause=True)
-"""A menu item ending like this reads as prose or data, not as a link."""
-
-
-def menu_line(line: str, norm: str) -> tuple[str, str] | None:
-    """A line made of three or more short items (four words on average, seven at
-    most) between separators (· • | › »): a menu, breadcrumb or section bar. A line framed by pipes is a table row, and
-    items with digits or sentence punctuation look like data or prose: those stay."""
-    if len(norm) > 200:
-        return None
-    framed = line.strip()
-    if framed.startswith("|") and framed.endswith("|"):
-        return None
-    items = [item for item in _MENU_SEPARATORS.split(norm) if item]
-    if len(items) < 3 or len(_MENU_SEPARATORS.findall(norm)) < 2:
-        return None
-    # "Relegated: Eastham · Castleton · Southport" is a labelled list of data;
-    # labelled menus that are junk ("You are here: ...", "Share: ...", "Follow us: ...")
-    # are named by phrase rules instead.
-    label, colon, rest = items[0].partition(":")
-    if colon and label.strip() and rest.strip():
-        return None
-    lengths = [len(item.split()) for item in items]
-    if max(lengths) > 7 or sum(lengths) > 4 * len(items):
-        return None
-    if any(any(ch.isdigit() for ch in item) or ends_with(item, _MENU_ITEM_END) for item in items):
-        return None
-    return "nav.menu_line", f"menu of {len(items)} short links between separators"
-
-
-@dataclass(slots=True)
-class PhraseCleaner:
-    name: str
-    version: int = 1
-    structural: tuple[LineRule, ...] = field(default_factory=tuple)
+    structural: ClassVar[tuple[LineRule, ...]] = ()
+    """Rules a phrase list cannot express, tried after the phrase rules."""
 
     def match(self, line: str, ctx: Context) -> Found | None:
         """This cleaner's verdict on a line, memoised per document and language."""
         key = (self.name, ctx.languages, line)
-        memo = ctx.memo
+        memo = ctx.verdicts
         if key not in memo:
-            norm = memo.get(line)
+            norm = ctx.norms.get(line)
             if norm is None:
-                norm = memo[line] = normalize_line(line)
+                norm = ctx.norms[line] = normalize_line(line)
             found = None
             matcher = ctx.book.line_matcher(self.name, ctx.languages)
             rule = matcher.match(norm) if matcher is not None else None
@@ -121,15 +81,9 @@ class PhraseCleaner:
         return spans
 
 
-def is_junk(line: str, ctx: Context) -> Found | None:
-    """The verdict of the first enabled phrase cleaner (in config order) that matches the
-    line, or None: what the trailer, the neighbour checks and detect_language ask."""
-    return next((found for cleaner in ctx.classifiers if (found := cleaner.match(line, ctx))), None)
-
-
 def _junk_beside(text: str, lines: list[tuple[int, int]], i: int, ctx: Context) -> bool:
     """Is the nearest non-blank line above or below page furniture too?"""
-    return any(0 <= j < len(lines) and is_junk(text[lines[j][0] : lines[j][1]], ctx) for j in (i - 1, i + 1))
+    return any(0 <= j < len(lines) and ctx.is_junk(text[lines[j][0] : lines[j][1]]) for j in (i - 1, i + 1))
 
 
 def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
@@ -148,12 +102,12 @@ def _introduced_list_item(text: str, start: int, ctx: Context) -> bool:
             intro = above.rstrip()
             if not intro.endswith(":") or len(intro.split()) < 3:
                 return False
-            return is_junk(intro, ctx) is None
+            return ctx.is_junk(intro) is None
         end = begin - 1
     return False
 
 
-def _inline_spans(text: str, start: int, end: int, inline) -> list[Span]:
+def _inline_spans(text: str, start: int, end: int, inline: InlineMatcher) -> list[Span]:
     """Cut tokens out of the line; when nothing but tokens and spaces is left, the
     whole line goes; a token between two spaces takes one space with it."""
     line = text[start:end]
@@ -174,70 +128,3 @@ def _inline_spans(text: str, start: int, end: int, inline) -> list[Span]:
             b += 1
         spans.append(Span(start + a, start + b, rule.qualified_id, rule.reason))
     return spans
-
-
-@dataclass(slots=True)
-class SectionCleaner(PhraseCleaner):
-    """A heading that starts a section running to the end of the text: a comment
-    thread ("6 thoughts on “...”", "Top Rated Comments"). The heading and everything
-    after it go, provided an article comes first (`MIN_WORDS_BEFORE` words): a
-    "Comments (12)" link at the top of a page must not take the page with it. A weak
-    heading (a bare "Comments") also needs replies after it: `MIN_REPLIES` lines that
-    the [trailer] reply_terms recognise ("Hi Milan,", "Reply"). Lines in the section
-    that another rule names are left to that rule's cleaner."""
-
-    MIN_WORDS_BEFORE = 100
-    MIN_WORDS_BEFORE_WEAK = 40
-    MIN_REPLIES = 2
-
-    def find(self, text: str, ctx: Context) -> list[Span]:
-        words = 0
-        lines = [(start, end) for start, end in line_spans(text) if text[start:end].strip()]
-        for i, (start, end) in enumerate(lines):
-            line = text[start:end]
-            found = self.match(line, ctx) if words >= self.MIN_WORDS_BEFORE_WEAK else None
-            words += len(line.split())
-            if found is None or i == len(lines) - 1:
-                continue
-            weak = found.rule.endswith("weak_heading")
-            if not weak and words - len(line.split()) < self.MIN_WORDS_BEFORE:
-                continue
-            if weak and self._replies(text, lines[i + 1 :], ctx) < self.MIN_REPLIES:
-                continue
-            return self._section(text, lines, i, found, ctx)
-        return []
-
-    @staticmethod
-    def _replies(text: str, lines: list[tuple[int, int]], ctx: Context) -> int:
-        markers = ctx.book.term_patterns("reply_terms", ctx.languages)
-        return sum(1 for s, e in lines if any(m.search(" ".join(text[s:e].split())) for m in markers))
-
-    def _section(self, text: str, lines: list[tuple[int, int]], i: int, found: Found, ctx: Context) -> list[Span]:
-        start, end = lines[i]
-        heading = " ".join(text[start:end].split())
-        heading = heading if len(heading) <= 40 else heading[:39] + "…"
-        spans = [Span(*whole_line(text, start, end), found.rule, found.reason)]
-        for s, e in lines[i + 1 :]:
-            if is_junk(text[s:e], ctx):
-                continue  # left to the cleaner whose rule names it, for a better reason
-            spans.append(
-                Span(
-                    *whole_line(text, s, e),
-                    "comment_section.body",
-                    f"inside the comment section that starts with '{heading}'",
-                )
-            )
-        return spans
-
-
-PHRASE_CLEANERS: tuple[PhraseCleaner, ...] = (
-    PhraseCleaner("strip_ad_markers"),
-    SectionCleaner("remove_comment_section"),
-    PhraseCleaner("remove_comment_widgets"),
-    PhraseCleaner("remove_login_prompts"),
-    PhraseCleaner("remove_subscription_prompts"),
-    PhraseCleaner("remove_share_and_follow"),
-    PhraseCleaner("remove_copyright_footer"),
-    PhraseCleaner("remove_tag_lists"),
-    PhraseCleaner("remove_navigation_chrome", structural=(menu_line,)),
-)

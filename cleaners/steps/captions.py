@@ -15,12 +15,13 @@ single line too long for the near-repeat rule printed twice in a row.
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 
 from ..context import Context
 from ..lines import ends_with, line_spans, sentence_end, whole_line
 from ..model import Span
+from ..registry import Cleaner, option, register
 
-NAME = "dedupe_captions/v1"
 MIN_WORDS = 3
 MAX_CHARS = 300
 CREDIT_WORDS = 4
@@ -59,30 +60,37 @@ def _block_repeats(text: str) -> list[Span]:
     return spans
 
 
-def find(text: str, ctx: Context) -> list[Span]:
-    blocks = _block_repeats(text)
-    if blocks:
-        return blocks  # the cleaner runs again on its output for near repeats
-    recent: deque[str] = deque(maxlen=max(1, ctx.config.dedupe_window))
-    spans: list[Span] = []
-    for start, end in line_spans(text):
-        line = text[start:end]
-        if not line.strip():
-            continue
-        key = " ".join(line.split())
-        first = max((i for i, seen in enumerate(recent) if seen == key), default=None)
-        # "MARSH: I don't recall." twice around a question, or a refrain
-        # around a verse line, is content; only credits may stand between two copies.
-        if (
-            first is not None
-            and len(key) <= MAX_CHARS
-            and len(key.split()) >= MIN_WORDS
-            and all(_credit_like(seen) for seen in list(recent)[first + 1 :])
-        ):
-            back = len(recent) - first
-            s, e = whole_line(text, start, end)
-            where = "the line just above" if back == 1 else f"a line {back} lines above"
-            spans.append(Span(s, e, "captions.repeat", f"repeats {where} (a caption or label shown twice)"))
-            continue
-        recent.append(key)
-    return spans
+@register
+@dataclass(frozen=True)
+class DedupeCaptions(Cleaner):
+    name = "dedupe_captions"
+    version = 1
+    dedupe_window: int = option(3, "non-blank lines to look back for a repeat", minimum=1)
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        blocks = _block_repeats(text)
+        if blocks:
+            return blocks  # the cleaner runs again on its output for near repeats
+        recent: deque[str] = deque(maxlen=max(1, self.dedupe_window))
+        spans: list[Span] = []
+        for start, end in line_spans(text):
+            line = text[start:end]
+            if not line.strip():
+                continue
+            key = " ".join(line.split())
+            first = max((i for i, seen in enumerate(recent) if seen == key), default=None)
+            # "MARSH: I don't recall." twice around a question, or a refrain
+            # around a verse line, is content; only credits may stand between two copies.
+            if (
+                first is not None
+                and len(key) <= MAX_CHARS
+                and len(key.split()) >= MIN_WORDS
+                and all(_credit_like(seen) for seen in list(recent)[first + 1 :])
+            ):
+                back = len(recent) - first
+                s, e = whole_line(text, start, end)
+                where = "the line just above" if back == 1 else f"a line {back} lines above"
+                spans.append(Span(s, e, "captions.repeat", f"repeats {where} (a caption or label shown twice)"))
+                continue
+            recent.append(key)
+        return spans

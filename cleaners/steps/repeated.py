@@ -18,14 +18,14 @@ per document, and the same corpus gives the same result in any process.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from ..context import Context
 from ..lines import ends_with, line_spans, normalize_line, sentence_end, whole_line
-from ..model import Span
+from ..model import SiteRepeats, Span
+from ..registry import Cleaner, OptionSource, option, register
 
-NAME = "remove_repeated_lines/v1"
 MIN_LETTERS = 3
 SENTENCE_END = sentence_end()
 
@@ -56,39 +56,42 @@ def document_hashes(text: str, max_chars: int) -> set[int]:
     return found
 
 
+@register
 @dataclass(frozen=True)
-class SiteRepeats:
-    """What the corpus says about one site: its number of documents, and the repeated
-    lines (hash -> documents that contain the line) that pass the thresholds."""
+class RemoveRepeatedLines(Cleaner):
+    name = "remove_repeated_lines"
+    version = 1
+    repeated_min_documents: int = option(
+        5, "a line goes when at least this many documents of its site hold it", minimum=2
+    )
+    repeated_min_share: float = option(0.5, "... and at least this share of them", above=0, maximum=1)
+    repeated_max_chars: int = option(100, "... and it is no longer than this (normalised)", minimum=1)
 
-    site: str
-    documents: int
-    lines: Mapping[int, int] = field(default_factory=dict)
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        repeats = ctx.repeats
+        if repeats is None or not repeats.lines:
+            return []
+        spans = []
+        for start, end in line_spans(text):
+            key = line_key(text[start:end], self.repeated_max_chars)
+            if key is None:
+                continue
+            count = repeats.lines.get(line_hash(key))
+            if count is None:
+                continue
+            s, e = whole_line(text, start, end)
+            where = f"site {repeats.site}" if repeats.site else "the corpus"
+            spans.append(
+                Span(
+                    s, e, "repeated.site_line", f"line repeated in {count} of {repeats.documents} documents of {where}"
+                )
+            )
+        return spans
 
 
-def select(site: str, documents: int, counts: Iterable[tuple[int, int]], config) -> SiteRepeats:
+def select(site: str, documents: int, counts: Iterable[tuple[int, int]], config: OptionSource) -> SiteRepeats:
     """The reduce step's verdict for one site: the lines repeated often enough to go."""
-    needed = max(config.repeated_min_documents, config.repeated_min_share * documents)
+    step = RemoveRepeatedLines.configured(config)
+    needed = max(step.repeated_min_documents, step.repeated_min_share * documents)
     lines = {h: n for h, n in counts if n >= needed}
     return SiteRepeats(site, documents, dict(sorted(lines.items())))
-
-
-def find(text: str, ctx: Context) -> list[Span]:
-    repeats: SiteRepeats | None = ctx.repeats
-    if repeats is None or not repeats.lines:
-        return []
-    max_chars = ctx.config.repeated_max_chars
-    spans = []
-    for start, end in line_spans(text):
-        key = line_key(text[start:end], max_chars)
-        if key is None:
-            continue
-        count = repeats.lines.get(line_hash(key))
-        if count is None:
-            continue
-        s, e = whole_line(text, start, end)
-        where = f"site {repeats.site}" if repeats.site else "the corpus"
-        spans.append(
-            Span(s, e, "repeated.site_line", f"line repeated in {count} of {repeats.documents} documents of {where}")
-        )
-    return spans
