@@ -8,17 +8,8 @@ import pytest
 from lxml import html as lxml_html
 
 from cleaners import Config, clean
-from cleaners.input.html import (
-    _JUNK_PAIRS,
-    _PAIR_ANCHORS,
-    ExtractionTimeout,
-    _furniture,
-    _link_list,
-    declared_charset,
-    looks_like_html,
-    prepass,
-    words,
-)
+from cleaners.input.html import ExtractionTimeout, declared_charset, looks_like_html
+from cleaners.input.prepass import _JUNK_PAIRS, _PAIR_ANCHORS, _furniture, _link_list, prepass, words
 from flows.files import Item
 from flows.work import Job, Task, run_one
 

@@ -1,15 +1,11 @@
 """HTML input: the page's charset and language, main-content extraction, page metadata.
 
 The page is parsed once (by trafilatura's own loader, so extraction sees the same
-tree it would alone). A structural pre-pass then removes what extractors are known
-to let through: comment sections, login and sign-up forms, share bars, newsletter
-boxes, cookie banners. It judges elements by tag, ARIA role, id and class, matching
-whole words of those names ("add-to-cart" is not an ad; "comment-form" is a
-comment form), and never removes an element holding much of the page's text.
-trafilatura extracts the main content from the pruned tree; what it still lets
-through goes through the text cleaners like any article, so the diff log explains
-every change after extraction. Each page has a time limit: trafilatura can take
-very long on pathological pages.
+tree it would alone). The pre-pass (`prepass`) removes the page furniture extractors
+are known to let through; trafilatura extracts the main content from the pruned
+tree; what it still lets through goes through the text cleaners like any article,
+so the diff log explains every change after extraction. Each page has a time
+limit: trafilatura can take very long on pathological pages.
 """
 
 from __future__ import annotations
@@ -24,6 +20,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from ..errors import ExtractionTimeout
+from .prepass import PREPASS_VERSION, prepass
 
 EXTRACTOR = "trafilatura"
 SETTINGS = {
@@ -36,10 +33,7 @@ SETTINGS = {
 """trafilatura settings. `fast` skips its second opinion from a readability port: on the
 benchmark that is 27 % faster and, with our cleaners after it, no worse (F1 0.962 with
 fast, 0.960 without; recall 0.978 both; see bench/quality.py)."""
-PREPASS_VERSION = "prepass/v2"
-MAX_SHARE = 0.4
-"""An element holding more than this share of the page's text is never removed:
-whatever its class says, it may be the article."""
+
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]{1,40})""", re.IGNORECASE)
 _HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
@@ -56,82 +50,6 @@ _WHATWG_ALIASES = {
     "ascii": "cp1252",
     "iso8859-1": "cp1252",
 }
-
-HOVER_CARD = "hover card"
-# Words of ids and classes that name page furniture. Matched as whole words of the
-# name split at punctuation and camelCase: "comment-list", "commentList", "js-share-bar".
-_JUNK_WORDS = {
-    "comment": "comment section",
-    "comments": "comment section",
-    "commentlist": "comment section",
-    "disqus": "comment section",
-    "respond": "comment form",
-    "replies": "comment section",
-    "talkback": "comment section",
-    "sharing": "share bar",
-    "sharebar": "share bar",
-    "sharethis": "share bar",
-    "addthis": "share bar",
-    "newsletter": "newsletter box",
-    "signup": "sign-up form",
-    "login": "login form",
-    "signin": "login form",
-    "outbrain": "recommendation widget",
-    "taboola": "recommendation widget",
-    "recirc": "recommendation widget",  # news sites' "recirculation" modules: links to other stories
-    "recirculation": "recommendation widget",
-    "tooltip": HOVER_CARD,  # text shown on hover, printed inline by extractors ("Ilhan OmarIlhan Omar...")
-    "popover": HOVER_CARD,
-    "hovercard": HOVER_CARD,
-    "rollover": HOVER_CARD,
-}
-# Two words together that name furniture, where each alone may not: a "cookie
-# banner" goes, a recipe section about cookies stays.
-_SHARE_PARTS = (
-    "bar",
-    "buttons",
-    "button",
-    "tools",
-    "toolbar",
-    "links",
-    "icons",
-    "menu",
-    "widget",
-    "box",
-    "panel",
-    "this",
-    "article",
-    "story",
-    "post",
-    "follow",
-)
-_JUNK_PAIRS = {
-    # "share" alone may be a share price; "social" alone may be an article about social media
-    **{frozenset({"share", part}): "share bar" for part in _SHARE_PARTS},
-    **{frozenset({"social", part}): "social links" for part in _SHARE_PARTS},
-    frozenset({"social", "share"}): "share bar",
-    frozenset({"cookie", "banner"}): "cookie banner",
-    frozenset({"cookie", "consent"}): "cookie banner",
-    frozenset({"cookie", "notice"}): "cookie banner",
-    frozenset({"cookies", "banner"}): "cookie banner",
-    frozenset({"cookies", "consent"}): "cookie banner",
-    frozenset({"gdpr", "consent"}): "cookie banner",
-    frozenset({"related", "posts"}): "related stories",
-    frozenset({"related", "articles"}): "related stories",
-    frozenset({"related", "stories"}): "related stories",
-    # lists of other stories: "latest-news-box", "more-stories", "popular-posts"
-    **{
-        frozenset({first, second}): "related stories"
-        for first in ("latest", "more", "popular", "trending", "recommended")
-        for second in ("news", "stories", "posts", "articles", "headlines")
-    },
-}
-_NEVER_REMOVE = {"html", "body", "main", "article"}
-# Words that are not furniture although they sound like it: sites wrap the article
-# itself in class="paywall" or "subscriber-content".
-_COMMENT_REASONS = {"comment section", "comment form"}
-_SPLIT = re.compile(r"[^a-z0-9]+")
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def declared_charset(raw: bytes) -> str | None:
@@ -161,145 +79,6 @@ class Extracted:
     language: str | None = None  # from <html lang>, if the page declares one
     info: dict = field(default_factory=dict)
     headlines: tuple[str, ...] = ()  # og:title, <title>, h1: for the opt-in remove_page_title
-
-
-def words(name: str) -> set[str]:
-    """Whole words of an id or class attribute: 'js-shareBar comment_list' ->
-    {'js', 'share', 'bar', 'comment', 'list'}."""
-    return {w for w in _SPLIT.split(_CAMEL.sub(" ", name).lower()) if w}
-
-
-def _furniture(element) -> str | None:
-    """Why an element is page furniture, judged by its tag, role, id and class."""
-    tag = element.tag if isinstance(element.tag, str) else ""
-    if tag in _NEVER_REMOVE:
-        return None
-    role = (element.get("role") or "").lower()
-    if role in ("dialog", "alertdialog") and element.get("aria-modal") == "true":
-        return "modal dialog"
-    if tag == "form" and element.xpath(".//input[@type='password' or @type='email']"):
-        return "login or sign-up form"
-    found = words(" ".join(filter(None, (element.get("id"), element.get("class")))))
-    if not found:
-        return None
-    for word, why in _JUNK_WORDS.items():  # in the table's order, not the set's: deterministic
-        if word in found:
-            return why
-    for pair, why in _JUNK_PAIRS.items():
-        if pair <= found:
-            return why
-    return None
-
-
-# One word of every pair is enough to make an element worth judging.
-_PAIR_ANCHORS = {
-    *("cookie", "cookies", "gdpr", "related", "share", "social"),
-    *("latest", "more", "popular", "trending", "recommended"),
-}
-_STEM = re.compile("|".join(sorted({*_JUNK_WORDS, *_PAIR_ANCHORS})))
-
-
-_CONTAINERS = (
-    "div", "section", "aside", "footer", "header", "nav", "form", "dialog", "ul", "ol", "li", "dl",
-    "span", "p", "figure", "table", "iframe", "fieldset", "label", "button",
-)  # fmt: skip
-"""Tags that can hold a block of furniture. Links, images, scripts, icons and inline
-markup (half of a page's elements) are left to the extractor and the text cleaners;
-not creating their Python proxies halves the pre-pass."""
-
-
-def _candidates(root) -> Iterator:
-    """Elements whose id or class contains a furniture word, forms and modal dialogs.
-    A plain loop with one regex per named element: ~1 ms a page, where an XPath
-    with many contains() took ten times as long."""
-    for element in root.iter(*_CONTAINERS):
-        name_id, name_class = element.get("id"), element.get("class")
-        if name_id is None and name_class is None:
-            if element.tag == "form" or element.get("aria-modal"):
-                yield element
-            continue
-        if _STEM.search(f"{name_id} {name_class}".lower()) or element.tag == "form" or element.get("aria-modal"):
-            yield element
-
-
-LINK_LIST_MIN_ITEMS = 2
-LINK_LIST_MIN_WORDS = 4
-"""A list whose every item is one link, with headline-long items on average (menus of
-one-word sections are trafilatura's business): links to other stories, set in the article."""
-LINK_LIST_LINKED_SHARE = 0.9
-LINK_LIST_INTRO_WORDS = 4
-_PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|USD|EUR|GBP)\b")
-
-
-def _introduced(element) -> bool:
-    """The list follows a sentence that announces it ("The committee cited five reports:"):
-    its links are what the article is about, not other stories."""
-    before = element.getprevious()
-    if before is None or not isinstance(before.tag, str):
-        return False
-    intro = " ".join(before.text_content().split())
-    return intro.endswith(":") and len(intro.split()) >= LINK_LIST_INTRO_WORDS
-
-
-def _link_list(element) -> bool:
-    """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one)."""
-    items = [child for child in element if child.tag == "li"]
-    if len(items) < LINK_LIST_MIN_ITEMS or _introduced(element):
-        return False
-    # cheap tests on the whole list first: most lists are menus of short items
-    text = element.text_content()
-    if len(text.split()) < LINK_LIST_MIN_WORDS * len(items) or _PRICE.search(text):
-        return False
-    for item in items:
-        text = " ".join(item.text_content().split())
-        links = item.findall(".//a[@href]")
-        if not text or not links or any(a.get("href", "").startswith("#") for a in links):
-            return False
-        if sum(len(" ".join(a.text_content().split())) for a in links) < LINK_LIST_LINKED_SHARE * len(text):
-            return False
-    return True
-
-
-def prepass(tree) -> list[dict]:
-    """Remove page furniture from the parsed page; return what went and why."""
-    body = tree.find(".//body")
-    root = body if body is not None else tree
-    total = len(root.text_content()) or 1
-    removed: list[dict] = []
-    gone: set = set()
-
-    def inside_removed(element) -> bool:
-        return any(ancestor in gone for ancestor in element.iterancestors())
-
-    def remove(element, why: str, chars: int) -> None:
-        label = element.get("id") or element.get("class") or ""
-        removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
-        gone.add(element)
-
-    for element in _candidates(root):
-        if inside_removed(element):
-            continue
-        why = _furniture(element)
-        if why is None:
-            continue
-        if why == HOVER_CARD and any(_furniture(d) == HOVER_CARD for d in element.iterdescendants(*_CONTAINERS)):
-            continue  # the wrapper holds the name the card is about; its inner card goes instead
-        chars = len(element.text_content())
-        if element.xpath(".//*[@itemprop='articleBody'] | .//h1"):
-            continue
-        if chars > MAX_SHARE * total and element.xpath(".//article"):
-            continue
-        # A comment thread may well be longer than the article; anything else that
-        # big may be the article itself, whatever its class says.
-        if chars > MAX_SHARE * total and why not in _COMMENT_REASONS:
-            continue
-        remove(element, why, chars)
-    for element in root.iter("ul", "ol"):
-        if element not in gone and not inside_removed(element) and _link_list(element):
-            remove(element, "list of links", len(element.text_content()))
-    for element in gone:
-        element.drop_tree()
-    return removed
 
 
 def _metadata(tree) -> dict:
