@@ -1,5 +1,6 @@
 """Kept import path (`cleaners.compressed`): the code is in `cleaners.input.compressed`."""
 
-from .input.compressed import MAGIC, MAX_EXPANDED, Corrupt, InputError, TooLarge, gunzip, is_gzip
+from .errors import InputError
+from .input.compressed import MAGIC, MAX_EXPANDED, Corrupt, TooLarge, gunzip, is_gzip
 
 __all__ = ["MAGIC", "MAX_EXPANDED", "Corrupt", "InputError", "TooLarge", "gunzip", "is_gzip"]

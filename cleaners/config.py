@@ -31,7 +31,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .input.decode import VERSION as DECODE_VERSION
-from .input.html import PREPASS_VERSION
+from .input.prepass import PREPASS_VERSION
 from .registry import Number, Option
 from .rules.book import PhraseBook, load_book, shipped_files
 from .steps import PHRASE_CLEANER_NAMES, REGISTRY

@@ -18,12 +18,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
+from types import FrameType
+from typing import Any, NoReturn, TypedDict
+
+from lxml.html import HtmlElement
 
 from ..errors import ExtractionTimeout
 from .prepass import PREPASS_VERSION, prepass
 
 EXTRACTOR = "trafilatura"
-SETTINGS = {
+
+
+class Settings(TypedDict):
+    include_comments: bool
+    include_tables: bool
+    favor_precision: bool
+    deduplicate: bool
+    fast: bool
+
+
+SETTINGS: Settings = {
     "include_comments": False,
     "include_tables": True,
     "favor_precision": False,
@@ -77,11 +91,11 @@ def looks_like_html(text: str) -> bool:
 class Extracted:
     text: str
     language: str | None = None  # from <html lang>, if the page declares one
-    info: dict = field(default_factory=dict)
+    info: dict[str, Any] = field(default_factory=dict)
     headlines: tuple[str, ...] = ()  # og:title, <title>, h1: for the opt-in remove_page_title
 
 
-def _metadata(tree) -> dict:
+def _metadata(tree: HtmlElement) -> dict[str, str | None]:
     """Title, author and date as the page's head declares them (cheap: no heuristics)."""
 
     def first(*xpaths: str) -> str | None:
@@ -108,14 +122,14 @@ def _metadata(tree) -> dict:
     }
 
 
-def _headlines(tree) -> tuple[str, ...]:
+def _headlines(tree: HtmlElement) -> tuple[str, ...]:
     """Every headline the page declares, in full (the manifest's title is cut at 300)."""
     found = [*tree.xpath("//meta[@property='og:title']/@content"), *tree.xpath("//title//text()")]
     found += [h1.text_content() for h1 in islice(tree.iter("h1"), 3)]
     return tuple(dict.fromkeys(" ".join(str(t).split()) for t in found if str(t).strip()))
 
 
-def _language(tree) -> str | None:
+def _language(tree: HtmlElement) -> str | None:
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     code = lang.strip().lower().split("-")[0].split("_")[0]
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
@@ -129,7 +143,7 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
 
-    def expire(_signum, _frame):
+    def expire(_signum: int, _frame: FrameType | None) -> NoReturn:
         raise ExtractionTimeout(f"extraction took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
@@ -146,7 +160,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
     import trafilatura
     from trafilatura.utils import load_html
 
-    info: dict = {
+    info: dict[str, Any] = {
         "extractor": EXTRACTOR,
         "extractor_version": trafilatura.__version__,
         "extractor_settings": SETTINGS,
@@ -166,8 +180,9 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
             # second opinion (on a fresh tree: extraction consumes the one it is given)
             tree = load_html(html)
             prepass(tree)
-            text = trafilatura.extract(tree, **{**SETTINGS, "fast": False}) or ""
-            info["extractor_settings"] = {**SETTINGS, "fast": False}
+            slow: Settings = {**SETTINGS, "fast": False}
+            text = trafilatura.extract(tree, **slow) or ""
+            info["extractor_settings"] = slow
     return Extracted(text, language, info, headlines)
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
+
+from lxml.html import HtmlElement
 
 PREPASS_VERSION = "prepass/v2"
 MAX_SHARE = 0.4
@@ -101,7 +104,7 @@ def words(name: str) -> set[str]:
     return {w for w in _SPLIT.split(_CAMEL.sub(" ", name).lower()) if w}
 
 
-def _furniture(element) -> str | None:
+def _furniture(element: HtmlElement) -> str | None:
     """Why an element is page furniture, judged by its tag, role, id and class."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in _NEVER_REMOVE:
@@ -140,7 +143,7 @@ markup (half of a page's elements) are left to the extractor and the text cleane
 not creating their Python proxies halves the pre-pass."""
 
 
-def _candidates(root) -> Iterator:
+def _candidates(root: HtmlElement) -> Iterator[HtmlElement]:
     """Elements whose id or class contains a furniture word, forms and modal dialogs.
     A plain loop with one regex per named element: ~1 ms a page, where an XPath
     with many contains() took ten times as long."""
@@ -163,7 +166,7 @@ LINK_LIST_INTRO_WORDS = 4
 _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|USD|EUR|GBP)\b")
 
 
-def _introduced(element) -> bool:
+def _introduced(element: HtmlElement) -> bool:
     """The list follows a sentence that announces it ("The committee cited five reports:"):
     its links are what the article is about, not other stories."""
     before = element.getprevious()
@@ -173,7 +176,7 @@ def _introduced(element) -> bool:
     return intro.endswith(":") and len(intro.split()) >= LINK_LIST_INTRO_WORDS
 
 
-def _link_list(element) -> bool:
+def _link_list(element: HtmlElement) -> bool:
     """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one)."""
     items = [child for child in element if child.tag == "li"]
     if len(items) < LINK_LIST_MIN_ITEMS or _introduced(element):
@@ -192,18 +195,18 @@ def _link_list(element) -> bool:
     return True
 
 
-def prepass(tree) -> list[dict]:
+def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
     """Remove page furniture from the parsed page; return what went and why."""
     body = tree.find(".//body")
     root = body if body is not None else tree
     total = len(root.text_content()) or 1
-    removed: list[dict] = []
-    gone: set = set()
+    removed: list[dict[str, Any]] = []
+    gone: set[HtmlElement] = set()
 
-    def inside_removed(element) -> bool:
+    def inside_removed(element: HtmlElement) -> bool:
         return any(ancestor in gone for ancestor in element.iterancestors())
 
-    def remove(element, why: str, chars: int) -> None:
+    def remove(element: HtmlElement, why: str, chars: int) -> None:
         label = element.get("id") or element.get("class") or ""
         removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
         gone.add(element)

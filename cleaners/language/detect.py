@@ -14,6 +14,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported when first needed: it brings numpy
+    from .fastdetect import FastDetector
 
 UNKNOWN = "unknown"
 SAMPLE_CHARS = 2000
@@ -21,11 +25,11 @@ MIN_LETTERS = 40
 MIN_PROB = 0.5
 
 _lock = threading.Lock()
-_factory = None
-_detector = None
+_factory: Any = None  # langdetect's DetectorFactory (langdetect has no type information)
+_detector: FastDetector | None = None
 
 
-def _get_factory():
+def _get_factory() -> Any:
     global _factory
     with _lock:
         if _factory is None:
@@ -38,7 +42,7 @@ def _get_factory():
         return _factory
 
 
-def _get_detector():
+def _get_detector() -> FastDetector:
     """langdetect's answers, about four times faster (see `fastdetect`)."""
     global _detector
     factory = _get_factory()

@@ -9,6 +9,7 @@ works per segment anyway), and each changed region of a line becomes one edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 import ftfy
@@ -38,7 +39,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-def _rule(explanation: list[tuple[str, str]]) -> str:
+def _rule(explanation: Sequence[tuple[str, str]]) -> str:
     steps = [f"{action}:{detail}" if action != "apply" else detail for action, detail in explanation]
     return "fix_encoding." + ("+".join(steps) if steps else "ftfy")
 

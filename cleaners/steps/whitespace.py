@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..context import Context
-from ..model import Span
+from ..model import EditKind, Span
 from ..registry import Cleaner, register
 
 _HSPACE = " \t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
@@ -30,7 +30,7 @@ _SCAN = re.compile(
     r"|(?P<blank>\n\n\n+)"
 )
 
-_RULES = {
+_RULES: dict[str, tuple[str, str, EditKind]] = {
     "crlf": ("\n", "CRLF line ending made LF", "whitespace"),
     "linebreak": ("\n", "CR, form feed or Unicode line separator made LF", "whitespace"),
     "control": ("", "control characters removed", "fix"),
