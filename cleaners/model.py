@@ -15,7 +15,7 @@ EditKind = Literal["removal", "fix", "whitespace"]
 class Span:
     """A finding of one cleaner: replace ``text[start:end]`` by ``replacement``.
 
-    Cleaners only *find* spans; one shared step applies them (see `spans.apply`),
+    Cleaners only *find* spans; one shared step applies them (see `edits.apply`),
     so whitespace and bookkeeping are handled in one place.
     """
 
