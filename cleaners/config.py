@@ -121,16 +121,17 @@ class Config:
         values = {"review_share": review_share, "max_rounds": max_rounds, "extract_timeout": extract_timeout}
         checked = {key: _NUMBERS[key].check(value, where) for key, value in values.items()}
         chosen = {name: option.check(options.get(name, option.default), where) for name, option in STEP_OPTIONS.items()}
-        setattr_ = object.__setattr__
-        setattr_(self, "order", with_enabled(order, enable))
-        setattr_(self, "disabled", off)
-        setattr_(self, "phrase_files", tuple(Path(p) for p in phrase_files))
-        setattr_(self, "fallback_languages", tuple(fallback_languages))
-        setattr_(self, "review_share", checked["review_share"])
-        setattr_(self, "max_rounds", checked["max_rounds"])
-        setattr_(self, "extract_timeout", checked["extract_timeout"])
-        setattr_(self, "options", tuple(chosen.items()))
-        setattr_(self, "source", source)
+        resolved = {
+            "order": with_enabled(order, enable),
+            "disabled": off,
+            "phrase_files": tuple(Path(p) for p in phrase_files),
+            "fallback_languages": tuple(fallback_languages),
+            **checked,
+            "options": tuple(chosen.items()),
+            "source": source,
+        }
+        for key, value in resolved.items():
+            object.__setattr__(self, key, value)  # frozen: set once, here
 
     def option(self, name: str) -> Number:
         """A step option's value (`dedupe_window`, `repeated_min_share`, ...)."""

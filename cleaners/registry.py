@@ -90,9 +90,15 @@ def option(
 
 def options_of(cls: type) -> tuple[Option, ...]:
     """The options a dataclass declares with `option()`, in declaration order."""
-    if not is_dataclass(cls):
-        return ()
-    return tuple(_option(f) for f in fields(cls) if _OPTION in f.metadata)
+    found = _declared.get(cls)
+    if found is None:
+        found = _declared[cls] = (
+            tuple(_option(f) for f in fields(cls) if _OPTION in f.metadata) if is_dataclass(cls) else ()
+        )
+    return found
+
+
+_declared: dict[type, tuple[Option, ...]] = {}
 
 
 def _option(f: Field[Any]) -> Option:
