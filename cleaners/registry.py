@@ -3,8 +3,6 @@
     @register
     @dataclass(frozen=True)
     class DedupeCaptions(Cleaner):
-        \"\"\"A caption printed twice: the repeat goes.\"\"\"
-
         name = "dedupe_captions"
         version = 1
         dedupe_window: int = option(3, "non-blank lines to look back for a repeat", minimum=1)

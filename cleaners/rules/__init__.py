@@ -1,1 +1,2 @@
-"""Phrase rules: the engine (`engine`), loading and compiling rule files (`book`), and the data (`phrases/`)."""
+"""Phrase rules: the engine (`engine`), the rule files' loader and compiler (`book`), the [trailer]
+terms (`terms`), and the data (`phrases/*.toml`)."""
