@@ -21,10 +21,11 @@ the way jusText does:
    text outside it (teasers, site blurbs, comments past the footer) goes. The
    title above it stays.
 
-The first pass is in `paragraph_features`. It is opt-in (not in `DEFAULT_ORDER`): its verdicts rest on the document as a
-whole, and on text that is already clean (an extractor's output, the seeds) it
-can only remove content, such as a data table or a list it takes for a menu.
-When it finds no good paragraph at all it removes nothing.
+Step 1 is `paragraph_features`; steps 2-4 are here. The cleaner is opt-in (not in
+`DEFAULT_ORDER`): its verdicts rest on the document as a whole, and on text that is
+already clean (an extractor's output, the seeds) it can only remove content, such
+as a data table or a list it takes for a menu. When it finds no good paragraph at
+all it removes nothing.
 """
 
 from __future__ import annotations
