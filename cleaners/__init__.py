@@ -15,7 +15,7 @@ from .edits import replay
 from .errors import BoilerstripError, ConfigError, InputError, PhraseError
 from .model import Cleaned, Edit, Meta, Span
 from .pipeline import clean
-from .registry import REGISTRY
+from .steps import REGISTRY  # the registry, with every step module imported
 
 __all__ = [
     "REGISTRY",
