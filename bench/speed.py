@@ -283,8 +283,11 @@ def profile(data: Path, top: int) -> None:
     from collections import defaultdict
 
     sys.path.insert(0, str(ROOT))
+    import cleaners.input.reader as reader
     import cleaners.pipeline as pipeline
-    from cleaners import clean, html, language
+    from cleaners import clean
+    from cleaners.input import html
+    from cleaners.language import detect as language
 
     stages: dict[str, float] = defaultdict(float)
 
@@ -298,9 +301,10 @@ def profile(data: Path, top: int) -> None:
 
         return wrapper
 
-    for name, step in list(pipeline.REGISTRY.items()):
-        pipeline.REGISTRY[name] = pipeline.Step(step.name, step.version, timed(name, step.find))
-    pipeline.decode = timed("decode", pipeline.decode)
+    for name, step in pipeline.REGISTRY.items():
+        method = "detect" if issubclass(step, pipeline.Detector) else "find"
+        setattr(step, method, timed(name, getattr(step, method)))
+    reader.decode = timed("decode", reader.decode)
     html.extract = timed("html.extract (trafilatura and pre-pass)", html.extract)
     detector = language._get_detector()
     detector.probabilities = timed("  detect_language: the detector proper", detector.probabilities)

@@ -10,15 +10,16 @@
 No Prefect here: `flows/` orchestrates, this package only cleans.
 """
 
-from .compressed import InputError
-from .config import Config, ConfigError, load_config
+from .config import Config, cleaner_versions, load_config
+from .edits import replay
+from .errors import BoilerstripError, ConfigError, InputError, PhraseError
 from .model import Cleaned, Edit, Meta, Span
-from .phrases import PhraseError
-from .pipeline import REGISTRY, clean, cleaner_versions
-from .spans import replay
+from .pipeline import clean
+from .steps import REGISTRY  # the registry, with every step module imported
 
 __all__ = [
     "REGISTRY",
+    "BoilerstripError",
     "Cleaned",
     "Config",
     "ConfigError",

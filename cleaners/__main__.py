@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from . import ConfigError, InputError, PhraseError, clean, load_config
-from .difflog import render
+from .output.difflog import render
 
 NEWLINE = "\n"
 

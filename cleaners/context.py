@@ -1,34 +1,46 @@
-"""What a cleaner may look at besides the text: config, phrase book, language."""
+"""What a step may look at besides the text: the phrase book, the language, the page."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from .language import UNKNOWN, Language
+from .language.detect import UNKNOWN, Language
+from .model import Found, SiteRepeats
+from .rules.book import PhraseBook
 
-if TYPE_CHECKING:
-    from .config import Config
-    from .model import Span
-    from .phrases import PhraseBook
-    from .repeated import SiteRepeats
+
+class LanguageSettings(Protocol):
+    """What the context reads from the config: the phrase lists used whatever the language."""
+
+    @property
+    def fallback_languages(self) -> tuple[str, ...]: ...
+
+
+class LineClassifier(Protocol):
+    """A step that can say whether one line is page furniture (the phrase cleaners)."""
+
+    def match(self, line: str, ctx: Context) -> Found | None: ...
 
 
 @dataclass(slots=True)
 class Context:
-    config: Config
+    config: LanguageSettings
     book: PhraseBook
     language: Language = field(default_factory=lambda: Language(UNKNOWN, 0.0))
-    classifiers: tuple = ()
-    """The enabled phrase cleaners, for steps that ask "is this line junk?" (the trailer)."""
+    """Unknown until the language step has run (then every phrase list applies)."""
+    classifiers: tuple[LineClassifier, ...] = ()
+    """The enabled phrase cleaners in config order, for steps that ask "is this line junk?"."""
     language_hint: str | None = None
     """A language the document declares for itself (HTML `lang`): used instead of detection."""
-    headlines: frozenset[str] = frozenset()
-    """The headlines an HTML page declares, as `title.key`s (for remove_page_title)."""
+    headlines: tuple[str, ...] = ()
+    """The headlines an HTML page declares: og:title, <title>, h1 (for remove_page_title)."""
     repeats: SiteRepeats | None = None
     """Corpus statistics for the document's site (remove_repeated_lines); None: not gathered."""
-    memo: dict = field(default_factory=dict)
-    """Per-document memo of line verdicts; several cleaners ask about the same lines."""
+    norms: dict[str, str] = field(default_factory=dict)
+    """Per document: each line as line rules see it (`lines.normalize_line`)."""
+    verdicts: dict[tuple[str, frozenset[str], str], Found | None] = field(default_factory=dict)
+    """Per document: (cleaner, languages, line) -> verdict; several steps ask about the same lines."""
     _languages: tuple[str, frozenset[str]] | None = None
 
     @property
@@ -46,11 +58,7 @@ class Context:
             self._languages = (code, frozenset(langs & (self.book.languages | {"*", "common"})))
         return self._languages[1]
 
-
-class Cleaner(Protocol):
-    """A small named step: finds spans with reasons, never edits text itself."""
-
-    name: str
-    version: int
-
-    def find(self, text: str, ctx: Context) -> list[Span]: ...
+    def is_junk(self, line: str) -> Found | None:
+        """The verdict of the first enabled phrase cleaner (in config order) that matches
+        the line, or None: what the trailer, the neighbour checks and the language step ask."""
+        return next((found for cleaner in self.classifiers if (found := cleaner.match(line, self))), None)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 EditKind = Literal["removal", "fix", "whitespace"]
 """`removal` deletes content-looking text (counted against the document),
@@ -14,7 +15,7 @@ EditKind = Literal["removal", "fix", "whitespace"]
 class Span:
     """A finding of one cleaner: replace ``text[start:end]`` by ``replacement``.
 
-    Cleaners only *find* spans; one shared step applies them (see `spans.apply`),
+    Cleaners only *find* spans; one shared step applies them (see `edits.apply`),
     so whitespace and bookkeeping are handled in one place.
     """
 
@@ -24,6 +25,17 @@ class Span:
     reason: str
     replacement: str = ""
     kind: EditKind = "removal"
+
+
+class Found(NamedTuple):
+    """A rule's verdict on one line: the line is page furniture."""
+
+    rule: str
+    reason: str
+    needs_neighbour: bool = False
+    """Only junk beside other junk: "Home" or "Video" alone between paragraphs may be
+    a subheading; next to "Load more" it is a menu."""
+    cleaner: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +60,7 @@ class Edit:
     removed: str
     replacement: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -80,9 +92,9 @@ class Meta:
     needs_review: bool = False
     review_reason: str = ""
     source: str | None = None
-    extraction: dict | None = None  # HTML only: extractor, version, settings, title, author, date
+    extraction: dict[str, Any] | None = None  # HTML only: extractor, version, settings, title, author, date
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -100,3 +112,14 @@ class Cleaned:
         for edit in self.edits:
             counts[edit.cleaner] = counts.get(edit.cleaner, 0) + 1
         return counts
+
+
+@dataclass(frozen=True)
+class SiteRepeats:
+    """What the corpus says about one site, for `remove_repeated_lines`: its number of
+    documents, and the repeated lines (hash -> documents that contain the line) that
+    pass the thresholds."""
+
+    site: str
+    documents: int
+    lines: Mapping[int, int] = field(default_factory=dict)

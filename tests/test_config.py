@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cleaners import Config, ConfigError, PhraseError, clean, load_config
-from cleaners.phrases import has_nested_repeat, load_file, shipped_files
-from cleaners.pipeline import PHRASE_CLEANER_NAMES
+from cleaners.rules.book import has_nested_repeat, load_file, shipped_files
+from cleaners.steps import PHRASE_CLEANER_NAMES
 
 ARTICLE = (
     "The harbour authority approved the new dredging plan on Monday after months of debate with fishermen.\n\n"
@@ -94,3 +94,96 @@ def test_fingerprint_changes_with_settings_and_phrase_files(tmp_path: Path) -> N
     assert Config(disabled=frozenset({"remove_tag_lists"})).fingerprint() != base
     extra = write(tmp_path / "mine.toml", 'language = "en"\n')
     assert Config(phrase_files=(extra,)).fingerprint() != base
+
+
+# --- enable / disable, and options declared by the steps ---------------------------------------------------------
+
+
+def test_enable_puts_opt_in_steps_in_their_place() -> None:
+    from cleaners.config import DEFAULT_ORDER
+
+    classifier = Config(enable=["classify_paragraphs"]).order
+    assert classifier.index("classify_paragraphs") + 1 == classifier.index("dedupe_captions")
+    assert [n for n in classifier if n != "classify_paragraphs"] == list(DEFAULT_ORDER)
+    both = Config(enable=["classify_paragraphs", "remove_page_title"]).order
+    assert both[0] == "remove_page_title" and both[1:] == classifier
+    assert Config(enable=["dedupe_captions"]).order == DEFAULT_ORDER  # already there: nothing moves
+
+
+def test_enable_and_disable_in_toml_read_as_the_order_they_stand_for(tmp_path: Path) -> None:
+    from cleaners.config import DEFAULT_ORDER
+
+    order = list(DEFAULT_ORDER)
+    order.insert(order.index("dedupe_captions"), "classify_paragraphs")
+    spelt_out = load_config(
+        write(
+            tmp_path / "a.toml", f'[cleaners]\norder = {order!r}\ndisabled = ["remove_tag_lists"]\n'.replace("'", '"')
+        )
+    )
+    short = load_config(
+        write(tmp_path / "b.toml", '[cleaners]\nenable = ["classify_paragraphs"]\ndisable = ["remove_tag_lists"]\n')
+    )
+    assert short == spelt_out and short.fingerprint() == spelt_out.fingerprint()
+    assert "remove_tag_lists" not in short.enabled()
+
+
+def test_effective_config_with_enable_reads_back(tmp_path: Path) -> None:
+    from flows.settings import load_settings
+
+    path = write(tmp_path / "b.toml", '[cleaners]\nenable = ["remove_page_title"]\ndedupe_window = 4\n')
+    settings = load_settings(path)
+    again = load_settings(write(tmp_path / "effective-config.toml", settings.to_toml()))
+    assert again.cleaners == settings.cleaners and again.cleaners.order[0] == "remove_page_title"
+    assert again.cleaners.option("dedupe_window") == 4
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('enable = ["no_such"]', "unknown cleaner 'no_such'"),
+        ('enable = "classify_paragraphs"', "enable must be a list of strings"),
+        ('enable = ["classify_paragraphs"]\ndisable = ["classify_paragraphs"]', "cannot be both enabled and disabled"),
+        ("trailer_max_gap = -1", "trailer_max_gap must be an integer >= 0"),
+        ("repeated_min_share = 0", "repeated_min_share must be in (0, 1]"),
+        ("extract_timeout = 0", "extract_timeout must be a positive number of seconds"),
+        ("dedupe_window = true", "dedupe_window must be an integer >= 1"),
+    ],
+)
+def test_bad_enable_disable_and_options_name_file_and_key(tmp_path: Path, table: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=r"boilerstrip\.toml \[cleaners\]") as err:
+        load_config(write(tmp_path / "boilerstrip.toml", f"[cleaners]\n{table}\n"))
+    assert message in str(err.value)
+
+
+def test_python_config_takes_the_same_keys() -> None:
+    assert Config(dedupe_window=4).option("dedupe_window") == 4
+    assert Config(disable=["remove_tag_lists"]) == Config(disabled=["remove_tag_lists"])
+    with pytest.raises(ConfigError, match="unknown keys"):
+        Config(colour=1)
+    with pytest.raises(ConfigError, match="review_share must be in"):
+        Config(review_share=2)
+
+
+def test_every_step_declares_name_version_and_a_place() -> None:
+    from cleaners import REGISTRY, cleaner_versions
+    from cleaners.config import PIPELINE, STEP_OPTIONS
+
+    assert set(PIPELINE) == set(REGISTRY)
+    for name, step in REGISTRY.items():
+        assert step.name == name and step.label == f"{name}/v{step.version}"
+        assert cleaner_versions()[name] == step.label
+    assert set(STEP_OPTIONS) == {
+        "dedupe_window",
+        "trailer_max_gap",
+        "repeated_min_documents",
+        "repeated_min_share",
+        "repeated_max_chars",
+    }
+
+
+def test_the_fingerprint_sees_each_steps_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cleaners import REGISTRY
+
+    base = Config().fingerprint()
+    monkeypatch.setattr(REGISTRY["dedupe_captions"], "label", "dedupe_captions/v2")
+    assert Config().fingerprint() != base

@@ -8,17 +8,8 @@ import pytest
 from lxml import html as lxml_html
 
 from cleaners import Config, clean
-from cleaners.html import (
-    _JUNK_PAIRS,
-    _PAIR_ANCHORS,
-    ExtractionTimeout,
-    _furniture,
-    _link_list,
-    declared_charset,
-    looks_like_html,
-    prepass,
-    words,
-)
+from cleaners.input.html import ExtractionTimeout, declared_charset, looks_like_html
+from cleaners.input.prepass import _JUNK_PAIRS, _PAIR_ANCHORS, _furniture, _link_list, prepass, words
 from flows.inputs import InputRoot, Item
 from flows.work import Job, Task, run_one
 
@@ -156,7 +147,7 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
 
 
 def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None:
-    from cleaners.title import headline_keys
+    from cleaners.steps.title import headline_keys
 
     assert headline_keys(("Library opens on Sundays | Riverton Post",)) == {
         "library opens on sundays | riverton post",

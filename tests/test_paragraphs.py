@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import Config, clean, paragraphs, replay
-from cleaners.config import DEFAULT_ORDER
+from cleaners import Config, clean, replay
+from cleaners.config import DEFAULT_ORDER, phrase_book
 from cleaners.context import Context
-from cleaners.language import UNKNOWN, Language
+from cleaners.language.detect import UNKNOWN, Language
 from cleaners.model import Edit
-from cleaners.paragraphs import BAD, GOOD, NEARGOOD, SHORT
-from cleaners.pipeline import phrase_book
-from cleaners.rules import PHRASE_CLEANERS
+from cleaners.steps import PHRASE_CLEANERS, paragraphs
+from cleaners.steps.paragraphs import BAD, GOOD, NEARGOOD, SHORT
 
 ORDER = (
     *DEFAULT_ORDER[: DEFAULT_ORDER.index("dedupe_captions")],
@@ -370,7 +369,7 @@ def test_tiny_documents_do_not_crash_or_lose_their_text(doc: str) -> None:
 
 def test_no_good_paragraph_means_nothing_is_removed() -> None:
     doc = "\n".join([*MENU, *RELATED, "Subscribe", "Contact"])
-    assert paragraphs.find(doc, ctx_for()) == []
+    assert paragraphs.ClassifyParagraphs().find(doc, ctx_for()) == []
 
 
 def test_cleaning_twice_changes_nothing() -> None:

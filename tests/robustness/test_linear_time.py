@@ -10,8 +10,8 @@ import time
 import pytest
 
 from cleaners import clean
-from cleaners.phrases import load_file, shipped_files
-from cleaners.pipeline import PHRASE_CLEANER_NAMES
+from cleaners.rules.book import load_file, shipped_files
+from cleaners.steps import PHRASE_CLEANER_NAMES
 
 MEGABYTE = 1_000_000
 BOUND_SECONDS = 20.0  # a backtracking pattern takes hours on these lines, not seconds

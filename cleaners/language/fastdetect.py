@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -44,10 +46,10 @@ _LATIN = re.compile("[A-z]")
 _NON_LATIN = re.compile("[\u0300-\U0010ffff]")
 
 
-class _Normalized(dict):
+class _Normalized(dict[int, str]):
     """`str.translate` table: code point -> langdetect's NGram.normalize of it."""
 
-    def __init__(self, normalize) -> None:
+    def __init__(self, normalize: Callable[[str], str]) -> None:
         super().__init__()
         self.normalize = normalize
 
@@ -56,7 +58,7 @@ class _Normalized(dict):
         return value
 
 
-class _Rows(dict):
+class _Rows(dict[str, "np.ndarray[Any, np.dtype[np.float64]]"]):
     """n-gram -> its probabilities per language as a numpy vector, made when first
     drawn (all 87,598 at once would take 67 MB; a corpus draws a small share)."""
 
@@ -64,7 +66,7 @@ class _Rows(dict):
         super().__init__()
         self.table = table
 
-    def __missing__(self, gram: str) -> np.ndarray:
+    def __missing__(self, gram: str) -> np.ndarray[Any, np.dtype[np.float64]]:
         value = self[gram] = np.array(self.table[gram], dtype=np.float64)
         return value
 
@@ -72,7 +74,7 @@ class _Rows(dict):
 class FastDetector:
     """Detects like `factory.create()` followed by `append(text)` and `get_probabilities()`."""
 
-    def __init__(self, factory) -> None:
+    def __init__(self, factory: Any) -> None:
         from langdetect.utils.ngram import NGram
 
         self.langlist = list(factory.langlist)
@@ -127,7 +129,7 @@ class FastDetector:
                 grams += self._word(word, i < last)
         return grams
 
-    def probabilities(self, text: str) -> list:
+    def probabilities(self, text: str) -> list[Any]:
         """langdetect's `get_probabilities()`: Language objects above 0.1, best first.
         Raises LangDetectException when the text has no known n-gram, as langdetect does."""
         from langdetect.lang_detect_exception import ErrorCode, LangDetectException

@@ -14,25 +14,25 @@ single line too long for the near-repeat rule printed twice in a row.
 
 from __future__ import annotations
 
-import re
 from collections import deque
+from dataclasses import dataclass
 
-from .context import Context
-from .model import Span
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..lines import ends_with, line_spans, sentence_end, whole_line
+from ..model import Span
+from ..registry import Cleaner, option, register
 
-NAME = "dedupe_captions/v1"
 MIN_WORDS = 3
 MAX_CHARS = 300
 CREDIT_WORDS = 4
 BLOCK_LINES = 3
 BLOCK_MIN_WORDS = 10
-_SENTENCE_END = re.compile(r"[.!?…\"”]$")
+SENTENCE_END = sentence_end(guillemet=False)
 
 
 def _credit_like(key: str) -> bool:
     """A line that may sit between an image's alt text and its caption: a few words, no sentence."""
-    return len(key.split()) <= CREDIT_WORDS and not _SENTENCE_END.search(key)
+    return len(key.split()) <= CREDIT_WORDS and not ends_with(key, SENTENCE_END)
 
 
 def _block_repeats(text: str) -> list[Span]:
@@ -60,30 +60,37 @@ def _block_repeats(text: str) -> list[Span]:
     return spans
 
 
-def find(text: str, ctx: Context) -> list[Span]:
-    blocks = _block_repeats(text)
-    if blocks:
-        return blocks  # the cleaner runs again on its output for near repeats
-    recent: deque[str] = deque(maxlen=max(1, ctx.config.dedupe_window))
-    spans: list[Span] = []
-    for start, end in line_spans(text):
-        line = text[start:end]
-        if not line.strip():
-            continue
-        key = " ".join(line.split())
-        first = max((i for i, seen in enumerate(recent) if seen == key), default=None)
-        # "MARSH: I don't recall." twice around a question, or a refrain
-        # around a verse line, is content; only credits may stand between two copies.
-        if (
-            first is not None
-            and len(key) <= MAX_CHARS
-            and len(key.split()) >= MIN_WORDS
-            and all(_credit_like(seen) for seen in list(recent)[first + 1 :])
-        ):
-            back = len(recent) - first
-            s, e = whole_line(text, start, end)
-            where = "the line just above" if back == 1 else f"a line {back} lines above"
-            spans.append(Span(s, e, "captions.repeat", f"repeats {where} (a caption or label shown twice)"))
-            continue
-        recent.append(key)
-    return spans
+@register
+@dataclass(frozen=True)
+class DedupeCaptions(Cleaner):
+    name = "dedupe_captions"
+    version = 1
+    dedupe_window: int = option(3, "non-blank lines to look back for a repeat", minimum=1)
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        blocks = _block_repeats(text)
+        if blocks:
+            return blocks  # the cleaner runs again on its output for near repeats
+        recent: deque[str] = deque(maxlen=max(1, self.dedupe_window))
+        spans: list[Span] = []
+        for start, end in line_spans(text):
+            line = text[start:end]
+            if not line.strip():
+                continue
+            key = " ".join(line.split())
+            first = max((i for i, seen in enumerate(recent) if seen == key), default=None)
+            # "MARSH: I don't recall." twice around a question, or a refrain
+            # around a verse line, is content; only credits may stand between two copies.
+            if (
+                first is not None
+                and len(key) <= MAX_CHARS
+                and len(key.split()) >= MIN_WORDS
+                and all(_credit_like(seen) for seen in list(recent)[first + 1 :])
+            ):
+                back = len(recent) - first
+                s, e = whole_line(text, start, end)
+                where = "the line just above" if back == 1 else f"a line {back} lines above"
+                spans.append(Span(s, e, "captions.repeat", f"repeats {where} (a caption or label shown twice)"))
+                continue
+            recent.append(key)
+        return spans

@@ -6,6 +6,8 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from itertools import groupby
 
+from .errors import ReplayError
+from .lines import line_starts
 from .model import Edit, Span
 
 
@@ -13,12 +15,7 @@ class LineIndex:
     """Maps character offsets to 1-based line numbers in O(log n)."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0]
-        find = text.find
-        pos = find("\n")
-        while pos != -1:
-            self._starts.append(pos + 1)
-            pos = find("\n", pos + 1)
+        self._starts = line_starts(text)
 
     def line_of(self, offset: int) -> int:
         return bisect_right(self._starts, offset)
@@ -71,10 +68,6 @@ def apply(text: str, spans: Iterable[Span], *, step: int, cleaner: str) -> tuple
     return "".join(pieces), edits
 
 
-class ReplayError(ValueError):
-    """The edits do not fit the text they are replayed on."""
-
-
 def replay(text: str, edits: Sequence[Edit]) -> str:
     """Re-apply recorded edits, step by step, checking that each removed text is where it says."""
     for _, group in groupby(edits, key=lambda e: e.step):
@@ -93,27 +86,3 @@ def replay(text: str, edits: Sequence[Edit]) -> str:
         pieces.append(text[cursor:])
         text = "".join(pieces)
     return text
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line's content, without its newline."""
-    out: list[tuple[int, int]] = []
-    start = 0
-    find = text.find
-    while True:
-        nl = find("\n", start)
-        if nl == -1:
-            out.append((start, len(text)))
-            return out
-        out.append((start, nl))
-        start = nl + 1
-
-
-def whole_line(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a line's content span to take its following newline, so that removing
-    it leaves no hole. The last line has none; the final whitespace pass trims the
-    newline left before it. (Taking the preceding newline instead would overlap the
-    removal of the line before.)"""
-    if end < len(text) and text[end] == "\n":
-        return start, end + 1
-    return start, end

@@ -9,13 +9,15 @@ works per segment anyway), and each changed region of a line becomes one edit.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 import ftfy
 
-from .model import Span
+from ..context import Context
+from ..model import Span
+from ..registry import Cleaner, register
 
-NAME = "fix_encoding/v1"
 MAX_DIFF_CHARS = 20_000
 
 FTFY_CONFIG = ftfy.TextFixerConfig(
@@ -37,7 +39,7 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
 )
 
 
-def _rule(explanation: list[tuple[str, str]]) -> str:
+def _rule(explanation: Sequence[tuple[str, str]]) -> str:
     steps = [f"{action}:{detail}" if action != "apply" else detail for action, detail in explanation]
     return "fix_encoding." + ("+".join(steps) if steps else "ftfy")
 
@@ -48,11 +50,26 @@ U+0085 into the '…' it came from). ftfy's verdict depends on the whole line it
 sees, so it must see the same lines on every run for cleaning to be idempotent."""
 
 
-def lines(text: str) -> set[str]:
-    return set(_LINE.findall(text))
+@register
+class FixEncoding(Cleaner):
+    name = "fix_encoding"
+    version = 1
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        return repairs(text)
+
+    def last_look(self, text: str, ctx: Context, left: list[str]) -> list[Span]:
+        """ftfy judges a line as a whole; once later steps have trimmed a line (a
+        no-break space at its start, an ad token), the rest may read differently.
+        Lines changed since ftfy saw them get one more look, so that cleaning the
+        output again changes nothing."""
+        judged: set[str] = set()
+        for seen in left:
+            judged.update(_LINE.findall(seen))
+        return repairs(text, skip=judged)
 
 
-def find(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Span]:
+def repairs(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Span]:
     """Repairs for every line, except those in `skip` (lines already judged as they are)."""
     spans: list[Span] = []
     for m in _LINE.finditer(text):

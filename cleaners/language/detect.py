@@ -14,19 +14,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-NAME = "detect_language/v1"
+if TYPE_CHECKING:  # imported when first needed: it brings numpy
+    from .fastdetect import FastDetector
+
 UNKNOWN = "unknown"
 SAMPLE_CHARS = 2000
 MIN_LETTERS = 40
 MIN_PROB = 0.5
 
 _lock = threading.Lock()
-_factory = None
-_detector = None
+_factory: Any = None  # langdetect's DetectorFactory (langdetect has no type information)
+_detector: FastDetector | None = None
 
 
-def _get_factory():
+def _get_factory() -> Any:
     global _factory
     with _lock:
         if _factory is None:
@@ -39,7 +42,7 @@ def _get_factory():
         return _factory
 
 
-def _get_detector():
+def _get_detector() -> FastDetector:
     """langdetect's answers, about four times faster (see `fastdetect`)."""
     global _detector
     factory = _get_factory()
@@ -55,6 +58,8 @@ def _get_detector():
 class Language:
     code: str
     prob: float
+    source: str = "langdetect"
+    """langdetect, or html-lang: the page's own <html lang>."""
 
 
 def sample(text: str, limit: int = SAMPLE_CHARS, skip: Callable[[str], bool] | None = None) -> str:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from .model import Span
-
-NAME = "normalize_whitespace/v1"
+from ..context import Context
+from ..model import EditKind, Span
+from ..registry import Cleaner, register
 
 _HSPACE = " \t\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 _BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
@@ -30,7 +30,7 @@ _SCAN = re.compile(
     r"|(?P<blank>\n\n\n+)"
 )
 
-_RULES = {
+_RULES: dict[str, tuple[str, str, EditKind]] = {
     "crlf": ("\n", "CRLF line ending made LF", "whitespace"),
     "linebreak": ("\n", "CR, form feed or Unicode line separator made LF", "whitespace"),
     "control": ("", "control characters removed", "fix"),
@@ -41,7 +41,19 @@ _RULES = {
 _TROUBLE = re.compile(rf"[\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]|[{_HSPACE}]\n|\n\n\n")
 
 
-def find(text: str) -> list[Span]:
+@register
+class NormalizeWhitespace(Cleaner):
+    """Runs first to give the other steps tidy lines, and last to close the gaps removals leave."""
+
+    name = "normalize_whitespace"
+    version = 1
+    tidies = True
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        return layout_spans(text)
+
+
+def layout_spans(text: str) -> list[Span]:
     if text.endswith("\n") and not text.endswith("\n\n") and not text[:1].isspace() and not _TROUBLE.search(text):
         return []  # already tidy: one cheap scan instead of the full one
     head = len(text) - len(text.lstrip(_STRIP))

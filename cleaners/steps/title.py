@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 
-from .context import Context
-from .model import Span
-from .spans import line_spans, whole_line
+from ..context import Context
+from ..lines import line_spans, whole_line
+from ..model import Span
+from ..registry import Cleaner, register
 
-NAME = "remove_page_title/v1"
 _SITE_SEPARATORS = re.compile(r"\s+[|–—-]\s+|\s+::\s+")
 _EDGES = re.compile(r"^\W+|\W+$")
 
@@ -37,15 +37,24 @@ def headline_keys(titles: tuple[str, ...]) -> frozenset[str]:
     return frozenset(k for k in keys if len(k.split()) >= 2)
 
 
-def find(text: str, ctx: Context) -> list[Span]:
-    if not ctx.headlines:
-        return []
-    for start, end in line_spans(text):
-        line = text[start:end]
-        if not line.strip():
-            continue
-        if key(line) not in ctx.headlines:
+@register
+class RemovePageTitle(Cleaner):
+    """Opt-in: the headline is part of the article as published."""
+
+    name = "remove_page_title"
+    version = 1
+    opt_in = True
+
+    def find(self, text: str, ctx: Context) -> list[Span]:
+        headlines = headline_keys(ctx.headlines)
+        if not headlines:
             return []
-        s, e = whole_line(text, start, end)
-        return [Span(s, e, "title.page_headline", "the page's headline (in the manifest as extraction.title)")]
-    return []
+        for start, end in line_spans(text):
+            line = text[start:end]
+            if not line.strip():
+                continue
+            if key(line) not in headlines:
+                return []
+            s, e = whole_line(text, start, end)
+            return [Span(s, e, "title.page_headline", "the page's headline (in the manifest as extraction.title)")]
+        return []

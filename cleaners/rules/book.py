@@ -23,21 +23,18 @@ from __future__ import annotations
 import re
 import tomllib
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from ..errors import PhraseError
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
-DECORATION = " \t•·»«›‹|>–—↑→←▲►▸◂#:"
-"""Trimmed from both ends of a line before matching; `*` only from the start (a
-bullet), because at the end it marks a required form field ("Name *")."""
 TRAILER_KEYS = {"site_terms", "reader_terms", "reply_terms"}
 _RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars", "needs_neighbour"}
-
-
-class PhraseError(ValueError):
-    """A phrase file or pattern that cannot be used; the message names file and line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,58 +61,47 @@ class PhraseBook:
     rules: list[Rule] = field(default_factory=list)
     trailer_terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     """language -> {"site_terms": [...], "reader_terms": [...]} from the [trailer] tables."""
-    _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+    _languages: set[str] | None = field(default=None, repr=False)
+    _lines: dict[tuple[str, frozenset[str]], LineMatcher | None] = field(default_factory=dict, repr=False)
+    _inline: dict[tuple[str, frozenset[str]], InlineMatcher | None] = field(default_factory=dict, repr=False)
+    _terms: dict[tuple[str, frozenset[str]], list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
 
     @property
     def languages(self) -> set[str]:
-        if "languages" not in self._cache:
-            self._cache["languages"] = {r.language for r in self.rules} | set(self.trailer_terms)
-        return self._cache["languages"]  # type: ignore[return-value]
+        if self._languages is None:
+            self._languages = {r.language for r in self.rules} | set(self.trailer_terms)
+        return self._languages
 
     def select(self, cleaner: str, languages: frozenset[str], match: str) -> list[Rule]:
         return [r for r in self.rules if r.cleaner == cleaner and r.match == match and r.language in languages]
 
     def line_matcher(self, cleaner: str, languages: frozenset[str]) -> LineMatcher | None:
-        key = ("line", cleaner, languages)
-        if key not in self._cache:
+        key = (cleaner, languages)
+        if key not in self._lines:
             rules = self.select(cleaner, languages, "line")
-            self._cache[key] = LineMatcher(rules) if rules else None
-        return self._cache[key]  # type: ignore[return-value]
+            self._lines[key] = LineMatcher(rules) if rules else None
+        return self._lines[key]
 
     def inline_pattern(self, cleaner: str, languages: frozenset[str]) -> InlineMatcher | None:
-        key = ("inline", cleaner, languages)
-        if key not in self._cache:
+        key = (cleaner, languages)
+        if key not in self._inline:
             rules = self.select(cleaner, languages, "inline")
-            self._cache[key] = InlineMatcher(rules) if rules else None
-        return self._cache[key]  # type: ignore[return-value]
+            self._inline[key] = InlineMatcher(rules) if rules else None
+        return self._inline[key]
 
     def term_patterns(self, kind: str, languages: frozenset[str]) -> list[re.Pattern[str]]:
         """One pattern per [trailer] term of `kind` (site_terms, reader_terms), so that
         a line's distinct terms can be counted."""
         key = (kind, languages)
-        if key not in self._cache:
+        if key not in self._terms:
             terms = sorted({t for lang in languages for t in self.trailer_terms.get(lang, {}).get(kind, [])})
-            self._cache[key] = [re.compile(_bounded(t), re.IGNORECASE) for t in terms]
-        return self._cache[key]  # type: ignore[return-value]
+            self._terms[key] = [re.compile(_bounded(t), re.IGNORECASE) for t in terms]
+        return self._terms[key]
 
 
 def _bounded(term: str) -> str:
     """A term as a whole word, unless it anchors itself (^ ... $)."""
     return ("" if term.startswith("^") else r"\b") + f"(?:{term})" + ("" if term.endswith("$") else r"\b")
-
-
-def normalize_line(line: str) -> str:
-    """What line rules see: whitespace collapsed, decoration trimmed from both ends.
-
-    A line wrapped in «guillemets» is a quotation in French and Spanish, not a
-    decorated label: « Aucun commentaire » keeps them and so matches no label rule.
-    """
-    collapsed = " ".join(line.split())
-    if collapsed.startswith("«") and collapsed.endswith("»"):
-        return collapsed
-    if collapsed.startswith("- "):  # a list item as extractors print them; "-5 °C" has no space
-        collapsed = collapsed[2:]
-    return collapsed.lstrip(DECORATION + "*").rstrip(DECORATION)
 
 
 class LineMatcher:
@@ -158,7 +144,7 @@ class InlineMatcher:
         parts = [f"(?P<r{i}>{'|'.join(r.patterns)})" for i, r in enumerate(rules)]
         self.regex = re.compile("|".join(parts), re.IGNORECASE)
 
-    def finditer(self, text: str):
+    def finditer(self, text: str) -> Iterator[tuple[re.Match[str], Rule]]:
         for m in self.regex.finditer(text):
             if m.lastgroup is not None and m.end() > m.start():
                 rule = self.rules[int(m.lastgroup[1:])]
@@ -175,7 +161,7 @@ def has_nested_repeat(pattern: str) -> bool:
 
     repeats = {c.MAX_REPEAT, c.MIN_REPEAT}
 
-    def walk(items, inside_repeat: bool) -> bool:
+    def walk(items: Any, inside_repeat: bool) -> bool:
         for op, av in items:
             if op in repeats:
                 _lo, hi, body = av
@@ -259,7 +245,7 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
     return rules, trailer_terms
 
 
-def _rule(entry: dict, cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
+def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
     rule_id = entry.get("id")
     if not isinstance(rule_id, str) or not rule_id:
         raise PhraseError(f"{path}:{_line_of(lines, f'[[{cleaner}]]')}: a [[{cleaner}]] rule has no `id`")

@@ -1,0 +1,1 @@
+"""What a run writes besides the clean text: the diff log."""
