@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from cleaners import clean, replay
+from boilerstrip.cleaners import clean, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 JUNK = [

@@ -109,8 +109,8 @@ def make_corpus(data: Path, n: int, fmt: str, where: Path) -> Path:
 
 def loop(raw: Path, out: Path) -> int:
     """The library on its own: what a script that calls it in a loop would write."""
-    from cleaners import clean
-    from cleaners.difflog import render
+    from boilerstrip.cleaners import clean
+    from boilerstrip.cleaners.output.difflog import render
 
     count = 0
     for path in sorted(raw.rglob("*")):
@@ -234,7 +234,7 @@ def start_server(home: Path) -> tuple[dict, dict]:
     env = {**os.environ, "PREFECT_HOME": str(home)}
     env.pop("PREFECT_API_URL", None)
     sys.path.insert(0, str(ROOT))
-    from flows import localserver
+    from boilerstrip.flows import localserver
 
     os.environ["PREFECT_HOME"] = str(home)
     os.environ.pop("PREFECT_API_URL", None)
@@ -283,11 +283,11 @@ def profile(data: Path, top: int) -> None:
     from collections import defaultdict
 
     sys.path.insert(0, str(ROOT))
-    import cleaners.input.reader as reader
-    import cleaners.pipeline as pipeline
-    from cleaners import clean
-    from cleaners.input import html
-    from cleaners.language import detect as language
+    import boilerstrip.cleaners.input.reader as reader
+    import boilerstrip.cleaners.pipeline as pipeline
+    from boilerstrip.cleaners import clean
+    from boilerstrip.cleaners.input import html
+    from boilerstrip.cleaners.language import detect as language
 
     stages: dict[str, float] = defaultdict(float)
 
@@ -371,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(json.dumps(asdict(run)), flush=True)
     finally:
         if state:
-            from flows import localserver
+            from boilerstrip.flows import localserver
 
             localserver.stop()
     args.results.mkdir(parents=True, exist_ok=True)

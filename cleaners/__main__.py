@@ -1,9 +1,9 @@
-"""`python -m cleaners FILE...`: clean files with the library alone, for a quick look.
+"""`python -m boilerstrip.cleaners FILE...`: clean files with the library alone, for a quick look.
 
-    python -m cleaners raw/004_b7bbc19097b3fd85.txt          # clean text to stdout
-    python -m cleaners --diff raw/004_b7bbc19097b3fd85.txt   # the diff log instead
-    curl -s https://example.com/a | python -m cleaners -     # standard input
-    python -m cleaners a.txt b.html.gz                       # each text after a "==> a.txt <==" line
+    python -m boilerstrip.cleaners raw/004_b7bbc19097b3fd85.txt          # clean text to stdout
+    python -m boilerstrip.cleaners --diff raw/004_b7bbc19097b3fd85.txt   # the diff log instead
+    curl -s https://example.com/a | python -m boilerstrip.cleaners -     # standard input
+    python -m boilerstrip.cleaners a.txt b.html.gz                       # each text after a "==> a.txt <==" line
 
 Gzip input is read by its content, with or without a .gz name.
 
@@ -24,7 +24,7 @@ NEWLINE = "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m cleaners", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m boilerstrip.cleaners", description=__doc__.split("\n")[0])
     parser.add_argument("files", nargs="+", help="raw article files (text or HTML, also gzip); - for standard input")
     parser.add_argument("--config", type=Path, help="TOML file with a [cleaners] table")
     parser.add_argument("--diff", action="store_true", help="print the diff log rather than the clean text")
@@ -58,6 +58,6 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     try:
         raise SystemExit(main())
-    except BrokenPipeError:  # `python -m cleaners ... | head`: the reader has what it wanted
+    except BrokenPipeError:  # `python -m boilerstrip.cleaners ... | head`: the reader has what it wanted
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(1) from None

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners.pipeline import repeated_line_hashes
-from cleaners.repeated import SiteRepeats, select
+from boilerstrip.cleaners.model import SiteRepeats
+from boilerstrip.cleaners.pipeline import repeated_line_hashes
+from boilerstrip.cleaners.steps.repeated import select
 
 from .files import write_atomic
 from .outputs import STATISTICS

@@ -19,19 +19,22 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from cleaners.repeated import SiteRepeats
+from boilerstrip.cleaners.model import SiteRepeats
 
-from . import runners
-from .corpus import LineCounts, write_statistics
-from .execution import Execution
-from .files import output_root
-from .inputs import InputRoot
-from .manifest import Outcome
-from .outputs import Status
-from .plan import Plan, Progress
-from .report import report_section
-from .settings import Settings, load_settings
-from .work import Job, Task, site_of
+# Absolute imports: Prefect loads this file by its path for deployments (`flows/flow.py:
+# clean_corpus`), as a module of its own; everything else must still come from the one
+# installed `boilerstrip.flows`, or a second copy of each module would load beside it.
+from boilerstrip.flows import runners
+from boilerstrip.flows.corpus import LineCounts, write_statistics
+from boilerstrip.flows.execution import Execution
+from boilerstrip.flows.files import output_root
+from boilerstrip.flows.inputs import InputRoot
+from boilerstrip.flows.manifest import Outcome
+from boilerstrip.flows.outputs import Status
+from boilerstrip.flows.plan import Plan, Progress
+from boilerstrip.flows.report import report_section
+from boilerstrip.flows.settings import Settings, load_settings
+from boilerstrip.flows.work import Job, Task, site_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from cleaners.compressed import Corrupt as CorruptInput
-from cleaners.compressed import TooLarge as InputTooLarge
-from cleaners.compressed import gunzip, is_gzip
+from boilerstrip.cleaners.input.compressed import Corrupt as CorruptInput
+from boilerstrip.cleaners.input.compressed import TooLarge as InputTooLarge
+from boilerstrip.cleaners.input.compressed import gunzip, is_gzip
 
 from .outputs import TEXT, diff_for, display
 

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, TypedDict
 
 if TYPE_CHECKING:
-    from cleaners import Cleaned
+    from boilerstrip.cleaners import Cleaned
 
 MANIFEST = "manifest.jsonl"
 JOURNAL = "manifest.journal.jsonl"  # the manifest of a run in progress, batch by batch

@@ -20,7 +20,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import TypeVar
 
-from cleaners.repeated import SiteRepeats
+from boilerstrip.cleaners.model import SiteRepeats
 
 from .corpus import LineCounts, count_batch
 from .manifest import Outcome

@@ -20,8 +20,8 @@ import json
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from cleaners import Config, ConfigError
-from cleaners.config import from_mapping, read_toml
+from boilerstrip.cleaners import Config, ConfigError
+from boilerstrip.cleaners.config import from_mapping, read_toml
 
 FORMATS = ("auto", "text", "html")
 

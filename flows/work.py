@@ -13,10 +13,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cleaners import Config, clean, editlog
-from cleaners.decode import sniff_binary
-from cleaners.difflog import render
-from cleaners.repeated import SiteRepeats
+from boilerstrip.cleaners import Config, clean
+from boilerstrip.cleaners.input.decode import sniff_binary
+from boilerstrip.cleaners.model import SiteRepeats
+from boilerstrip.cleaners.output import editlog
+from boilerstrip.cleaners.output.difflog import render
 
 from . import outputs
 from .files import TMP_DIR, AtomicWriter, OutsideOutput, contained

@@ -45,7 +45,7 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory):
     Prefect home; this process and every subprocess (CLI, worker) talk to it. Stopped by
     its PID at the end. Each pytest-xdist worker has its own: one server shared by two
     busy workers spends its time waiting on SQLite's lock (a test took 72 s, not 2)."""
-    from flows import localserver
+    from boilerstrip.flows import localserver
 
     home = tmp_path_factory.mktemp("prefect-home")
     saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL")}

@@ -7,7 +7,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaners import Cleaned, Config, editlog, load_config
+from boilerstrip.cleaners import Cleaned, Config, load_config
+from boilerstrip.cleaners.output import editlog
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

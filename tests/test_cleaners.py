@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import Config, clean, replay
-from cleaners.decode import decode
-from cleaners.errors import ReplayError
-from cleaners.model import Edit
+from boilerstrip.cleaners import Config, clean, replay
+from boilerstrip.cleaners.errors import ReplayError
+from boilerstrip.cleaners.input.decode import decode
+from boilerstrip.cleaners.model import Edit
 
 ARTICLE = (
     "Council approves budget\n\n"
@@ -490,7 +490,7 @@ def test_one_word_labels_go_only_beside_other_furniture() -> None:
 
 
 def test_required_field_star_and_guillemets_reach_the_rules() -> None:
-    from cleaners.lines import normalize_line
+    from boilerstrip.cleaners.lines import normalize_line
 
     assert normalize_line("Name *") == "Name *"
     assert normalize_line("* Home") == "Home"

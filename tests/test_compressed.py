@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import InputError, clean
-from cleaners.compressed import Corrupt, TooLarge, gunzip
-from flows.inputs import read_input
+from boilerstrip.cleaners import InputError, clean
+from boilerstrip.cleaners.input.compressed import Corrupt, TooLarge, gunzip
+from boilerstrip.flows.inputs import read_input
 from golden import ROOT
 
 SEED = ROOT / "raw/004_b7bbc19097b3fd85.txt"
@@ -72,7 +72,7 @@ def test_flow_reader_decompresses_by_content_and_refuses_a_false_gz_name(tmp_pat
 
 def library_command(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "cleaners", *args], input=stdin, capture_output=True, timeout=120, cwd=ROOT
+        [sys.executable, "-m", "boilerstrip.cleaners", *args], input=stdin, capture_output=True, timeout=120, cwd=ROOT
     )
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import Config, ConfigError, PhraseError, clean, load_config
-from cleaners.rules.book import has_nested_repeat, load_file, shipped_files
-from cleaners.steps import PHRASE_CLEANER_NAMES
+from boilerstrip.cleaners import Config, ConfigError, PhraseError, clean, load_config
+from boilerstrip.cleaners.rules.book import has_nested_repeat, load_file, shipped_files
+from boilerstrip.cleaners.steps import PHRASE_CLEANER_NAMES
 
 ARTICLE = (
     "The harbour authority approved the new dredging plan on Monday after months of debate with fishermen.\n\n"
@@ -100,7 +100,7 @@ def test_fingerprint_changes_with_settings_and_phrase_files(tmp_path: Path) -> N
 
 
 def test_enable_puts_opt_in_steps_in_their_place() -> None:
-    from cleaners.config import DEFAULT_ORDER
+    from boilerstrip.cleaners.config import DEFAULT_ORDER
 
     classifier = Config(enable=["classify_paragraphs"]).order
     assert classifier.index("classify_paragraphs") + 1 == classifier.index("dedupe_captions")
@@ -111,7 +111,7 @@ def test_enable_puts_opt_in_steps_in_their_place() -> None:
 
 
 def test_enable_and_disable_in_toml_read_as_the_order_they_stand_for(tmp_path: Path) -> None:
-    from cleaners.config import DEFAULT_ORDER
+    from boilerstrip.cleaners.config import DEFAULT_ORDER
 
     order = list(DEFAULT_ORDER)
     order.insert(order.index("dedupe_captions"), "classify_paragraphs")
@@ -128,7 +128,7 @@ def test_enable_and_disable_in_toml_read_as_the_order_they_stand_for(tmp_path: P
 
 
 def test_effective_config_with_enable_reads_back(tmp_path: Path) -> None:
-    from flows.settings import load_settings
+    from boilerstrip.flows.settings import load_settings
 
     path = write(tmp_path / "b.toml", '[cleaners]\nenable = ["remove_page_title"]\ndedupe_window = 4\n')
     settings = load_settings(path)
@@ -165,8 +165,8 @@ def test_python_config_takes_the_same_keys() -> None:
 
 
 def test_every_step_declares_name_version_and_a_place() -> None:
-    from cleaners import REGISTRY, cleaner_versions
-    from cleaners.config import PIPELINE, STEP_OPTIONS
+    from boilerstrip.cleaners import REGISTRY, cleaner_versions
+    from boilerstrip.cleaners.config import PIPELINE, STEP_OPTIONS
 
     assert set(PIPELINE) == set(REGISTRY)
     for name, step in REGISTRY.items():
@@ -182,7 +182,7 @@ def test_every_step_declares_name_version_and_a_place() -> None:
 
 
 def test_the_fingerprint_sees_each_steps_version(monkeypatch: pytest.MonkeyPatch) -> None:
-    from cleaners import REGISTRY
+    from boilerstrip.cleaners import REGISTRY
 
     base = Config().fingerprint()
     monkeypatch.setattr(REGISTRY["dedupe_captions"], "label", "dedupe_captions/v2")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flows.corpus import STATISTICS, LineCounts
-from flows.work import site_of
+from boilerstrip.flows.corpus import STATISTICS, LineCounts
+from boilerstrip.flows.work import site_of
 
 
 def test_counts_reduce_in_any_order_and_sites_come_from_folders() -> None:
@@ -49,7 +49,7 @@ def make_sites(raw: Path) -> None:
 
 
 def run(raw: Path, out: Path, **kwargs) -> dict:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     return clean_corpus(str(raw), str(out), repeated_lines=True, batch_size=5, **kwargs)
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import clean
-from cleaners.difflog import render, trace
+from boilerstrip.cleaners import clean
+from boilerstrip.cleaners.output.difflog import render, trace
 from golden import ROOT, Case, discover
 
 CASES = discover()
@@ -62,10 +62,10 @@ def test_unchanged_text_has_a_header_and_no_hunks() -> None:
 
 def test_library_command_prints_text_or_diff() -> None:
     seed = str(ROOT / "raw/004_b7bbc19097b3fd85.txt")
-    text = subprocess.run([sys.executable, "-m", "cleaners", seed], capture_output=True, check=True)
+    text = subprocess.run([sys.executable, "-m", "boilerstrip.cleaners", seed], capture_output=True, check=True)
     assert text.stdout == (ROOT / "fixtures/seeds/004/expected.txt").read_bytes()
     diff = subprocess.run(
-        [sys.executable, "-m", "cleaners", "--diff", seed], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "boilerstrip.cleaners", "--diff", seed], capture_output=True, text=True, check=True
     )
     assert diff.stdout.startswith("# boilerstrip diff log") and "-{mosads}However" in diff.stdout
 
@@ -74,7 +74,7 @@ def test_command_line_reports_a_bad_config(tmp_path: Path) -> None:
     config = tmp_path / "bad.toml"
     config.write_text('[cleaners]\norder = ["no_such_cleaner"]\n')
     done = subprocess.run(
-        [sys.executable, "-m", "cleaners", "--config", str(config), str(ROOT / "raw")],
+        [sys.executable, "-m", "boilerstrip.cleaners", "--config", str(config), str(ROOT / "raw")],
         capture_output=True,
         text=True,
     )

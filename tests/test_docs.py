@@ -8,9 +8,9 @@ import tomllib
 
 import pytest
 
-from cleaners import REGISTRY
-from flows.cli import build_parser
-from flows.settings import load_settings
+from boilerstrip.cleaners import REGISTRY
+from boilerstrip.flows.cli import build_parser
+from boilerstrip.flows.settings import load_settings
 from golden import ROOT
 
 DOCS = ROOT / "docs"

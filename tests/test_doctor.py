@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import doctor, localserver
+from boilerstrip.flows import doctor, localserver
 from golden import FIXTURES
 
 BIN = Path(sys.executable).with_name("boilerstrip")
@@ -124,7 +124,7 @@ def test_a_server_whose_scheduler_creates_no_runs_fails_the_doctor(tmp_path) -> 
 
 
 def test_server_status_shows_the_last_error_of_its_log(tmp_path, monkeypatch, capsys) -> None:
-    from flows import cli
+    from boilerstrip.flows import cli
 
     monkeypatch.setenv("PREFECT_HOME", str(tmp_path))
     localserver.log_path().write_bytes(BROKEN_LOG.read_bytes())
@@ -138,7 +138,7 @@ def test_server_status_shows_the_last_error_of_its_log(tmp_path, monkeypatch, ca
 
 
 def test_serve_and_deploy_have_distinct_default_names() -> None:
-    from flows.cli import build_parser
+    from boilerstrip.flows.cli import build_parser
 
     parser = build_parser()
     served = parser.parse_args(["serve", "raw", "--out", "o", "--interval", "60"]).name

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import clean, editlog, replay
+from boilerstrip.cleaners import clean, replay
+from boilerstrip.cleaners.output import editlog
 from golden import discover
 
 CASES = discover()

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaners.language import detect as language
-from cleaners.language.fastdetect import FastDetector
+from boilerstrip.cleaners.language import detect as language
+from boilerstrip.cleaners.language.fastdetect import FastDetector
 from golden import ROOT
 
 BENCH = ROOT.parent / "shared" / "bench" / "scrapinghub"

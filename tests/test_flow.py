@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.files import write_atomic
-from flows.inputs import InputRoot, output_for, read_input
-from flows.outputs import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
+from boilerstrip.flows.files import write_atomic
+from boilerstrip.flows.inputs import InputRoot, output_for, read_input
+from boilerstrip.flows.outputs import JOURNAL, MANIFEST, RESUMED, SETTINGS, SUMMARY
 from golden import ROOT
 
 HTML = (
@@ -41,7 +41,7 @@ def corpus(tmp_path: Path) -> Path:
 
 
 def run(raw: Path, out: Path, **kwargs) -> dict:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     return clean_corpus(str(raw), str(out), **kwargs)
 
@@ -146,7 +146,7 @@ def test_changed_settings_reclean_everything(prefect_server, corpus: Path, tmp_p
     assert counts["cleaned"] == 7
     assert "Tags Ash Carter" in (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
     assert 'disabled = ["remove_tag_lists"]' in (out / SETTINGS).read_text("utf-8")
-    from flows.settings import load_settings
+    from boilerstrip.flows.settings import load_settings
 
     assert load_settings(out / SETTINGS).cleaners == load_settings(config).cleaners  # it reads back
 
@@ -166,7 +166,7 @@ def test_collision_is_an_error_for_the_second_file(prefect_server, tmp_path: Pat
 
 
 def test_flow_refuses_output_inside_input(prefect_server, corpus: Path) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     state = clean_corpus(str(corpus), str(corpus / "clean"), return_state=True)
     assert state.is_failed()
@@ -197,14 +197,14 @@ def test_a_run_killed_writing_its_report_resumes_as_uninterrupted(
 ) -> None:
     reference = tmp_path / "reference"
     run(corpus, reference)
-    import flows.flow
+    from boilerstrip.flows import flow as flow_module
 
     def killed(*_args, **_kwargs):
         raise Killed
 
     out = tmp_path / "clean"
     with monkeypatch.context() as patch:
-        patch.setattr(flows.flow, "report_section", killed)
+        patch.setattr(flow_module, "report_section", killed)
         with pytest.raises(Killed):
             run(corpus, out)
     assert (out / MANIFEST).read_bytes() == (reference / MANIFEST).read_bytes()
@@ -224,12 +224,12 @@ def test_a_run_killed_writing_its_report_resumes_as_uninterrupted(
 def test_write_atomic_never_leaves_a_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "a" / "b.txt"
     write_atomic(target, b"first version\n")
-    import flows.files
+    from boilerstrip.flows import files
 
     def fail(*_args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(flows.files.os, "replace", fail)
+    monkeypatch.setattr(files.os, "replace", fail)
     with pytest.raises(OSError, match="disk full"):
         write_atomic(target, b"second version that never lands\n")
     assert target.read_bytes() == b"first version\n"
@@ -247,9 +247,9 @@ def test_read_input_refuses_gzip_bombs(tmp_path: Path) -> None:
 def test_no_edit_log_when_its_name_would_be_too_long(tmp_path: Path) -> None:
     """a/b.edits.jsonl is 8 bytes longer than a/b.txt: for a name of 248 bytes or more
     it is not written (the record says None), and the file is still skipped when unchanged."""
-    from cleaners import Config
-    from flows.files import reset_tmp
-    from flows.work import Job, Task, run_batch
+    from boilerstrip.cleaners import Config
+    from boilerstrip.flows.files import reset_tmp
+    from boilerstrip.flows.work import Job, Task, run_batch
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import clean, editlog, replay
+from boilerstrip.cleaners import clean, replay
+from boilerstrip.cleaners.output import editlog
 from golden import Case, discover, outputs
 
 CASES = discover()

@@ -7,11 +7,11 @@ import time
 import pytest
 from lxml import html as lxml_html
 
-from cleaners import Config, clean
-from cleaners.input.html import ExtractionTimeout, declared_charset, looks_like_html
-from cleaners.input.prepass import _JUNK_PAIRS, _PAIR_ANCHORS, _furniture, _link_list, prepass, words
-from flows.inputs import InputRoot, Item
-from flows.work import Job, Task, run_one
+from boilerstrip.cleaners import Config, clean
+from boilerstrip.cleaners.input.html import ExtractionTimeout, declared_charset, looks_like_html
+from boilerstrip.cleaners.input.prepass import _JUNK_PAIRS, _PAIR_ANCHORS, _furniture, _link_list, prepass, words
+from boilerstrip.flows.inputs import InputRoot, Item
+from boilerstrip.flows.work import Job, Task, run_one
 
 
 def test_declared_charset_follows_browsers() -> None:
@@ -147,7 +147,7 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
 
 
 def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None:
-    from cleaners.steps.title import headline_keys
+    from boilerstrip.cleaners.steps.title import headline_keys
 
     assert headline_keys(("Library opens on Sundays | Riverton Post",)) == {
         "library opens on sundays | riverton post",
@@ -177,6 +177,6 @@ def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None
 
 
 def opted_config() -> Config:
-    from cleaners.config import DEFAULT_ORDER
+    from boilerstrip.cleaners.config import DEFAULT_ORDER
 
     return Config(order=("remove_page_title", *DEFAULT_ORDER))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import Config, clean, replay
-from cleaners.config import DEFAULT_ORDER, phrase_book
-from cleaners.context import Context
-from cleaners.language.detect import UNKNOWN, Language
-from cleaners.model import Edit
-from cleaners.steps import PHRASE_CLEANERS, paragraphs
-from cleaners.steps.paragraphs import BAD, GOOD, NEARGOOD, SHORT
+from boilerstrip.cleaners import Config, clean, replay
+from boilerstrip.cleaners.config import DEFAULT_ORDER, phrase_book
+from boilerstrip.cleaners.context import Context
+from boilerstrip.cleaners.language.detect import UNKNOWN, Language
+from boilerstrip.cleaners.model import Edit
+from boilerstrip.cleaners.steps import PHRASE_CLEANERS, paragraphs
+from boilerstrip.cleaners.steps.paragraphs import BAD, GOOD, NEARGOOD, SHORT
 
 ORDER = (
     *DEFAULT_ORDER[: DEFAULT_ORDER.index("dedupe_captions")],

@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners import InputError, clean, replay
+from boilerstrip.cleaners import InputError, clean, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_LINES = sorted(

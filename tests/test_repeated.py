@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import Config, clean, replay
-from cleaners.pipeline import repeated_line_hashes
-from cleaners.repeated import SiteRepeats, document_hashes, line_hash, line_key, select
+from boilerstrip.cleaners import Config, clean, replay
+from boilerstrip.cleaners.model import SiteRepeats
+from boilerstrip.cleaners.pipeline import repeated_line_hashes
+from boilerstrip.cleaners.steps.repeated import document_hashes, line_hash, line_key, select
 
 ARTICLE = (
     "The council approved the budget on Tuesday after a long debate about schools.\n\n"

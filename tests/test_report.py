@@ -17,12 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaners import Config, ConfigError, clean, editlog
-from cleaners.editlog import EditLog
-from flows.files import reset_tmp
-from flows.inputs import InputRoot
-from flows.outputs import record_line
-from flows.report import (
+from boilerstrip.cleaners import Config, ConfigError, clean
+from boilerstrip.cleaners.output import editlog
+from boilerstrip.cleaners.output.editlog import EditLog
+from boilerstrip.flows.files import reset_tmp
+from boilerstrip.flows.inputs import InputRoot
+from boilerstrip.flows.outputs import record_line
+from boilerstrip.flows.report import (
     MARKER,
     PAGE_SIZE,
     ReportError,
@@ -34,8 +35,8 @@ from flows.report import (
     rows,
     write_report,
 )
-from flows.settings import load_settings
-from flows.work import Job, Task, run_batch
+from boilerstrip.flows.settings import load_settings
+from boilerstrip.flows.work import Job, Task, run_batch
 from golden import ROOT
 from golden import discover as discover_cases
 
@@ -425,7 +426,7 @@ def _summary_artifact() -> str:
 
 
 def test_flow_writes_the_report_and_links_it_unless_switched_off(prefect_server, tmp_path: Path) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_report import PWNED, XSS_NAME, clean_without_prefect, make_corpus
 
-from flows.report import PAGE_SIZE, write_report
+from boilerstrip.flows.report import PAGE_SIZE, write_report
 from golden import ROOT
 
 CHROMIUM = os.environ.get("BOILERSTRIP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from flows import localserver, runners
+from boilerstrip.flows import localserver, runners
 from golden import ROOT
 
 BIN = Path(sys.executable).with_name("boilerstrip")
@@ -58,7 +58,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reference(prefect_server, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     out = tmp_path_factory.mktemp("reference") / "clean"
     clean_corpus(str(corpus), str(out), batch_size=4, workers=1)
@@ -91,7 +91,7 @@ def test_worker_processes_never_import_prefect() -> None:
 
 
 def test_local_worker_processes_give_the_same_outputs(prefect_server, corpus, reference, tmp_path) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     out = tmp_path / "clean"
     counts = clean_corpus(str(corpus), str(out), batch_size=4, workers=2)
@@ -103,7 +103,7 @@ def test_local_worker_processes_give_the_same_outputs(prefect_server, corpus, re
 def test_a_dask_cluster_gives_the_same_outputs(prefect_server, dask_cluster, corpus, reference, tmp_path) -> None:
     from prefect_dask import DaskTaskRunner
 
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     address = dask_cluster.scheduler_address
     out = tmp_path / "clean"
@@ -153,7 +153,7 @@ def test_dask_elsewhere_needs_an_api_its_workers_reach(tmp_path: Path) -> None:
 def test_memory_filesystem_input(prefect_server, corpus, reference, tmp_path) -> None:
     import fsspec
 
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     memory = fsspec.filesystem("memory")
     for path in corpus.rglob("*"):
@@ -176,7 +176,7 @@ def test_outputs_must_be_a_folder(tmp_path: Path) -> None:
 
 
 def test_in_order_keeps_the_order_and_the_window() -> None:
-    from flows.execution import in_order
+    from boilerstrip.flows.execution import in_order
 
     started: list[int] = []
     in_flight = []
@@ -198,7 +198,7 @@ def test_in_order_keeps_the_order_and_the_window() -> None:
 def test_a_run_of_one_batch_starts_no_worker_processes(
     prefect_server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     started: list[int] = []
     real = runners.local_pool

@@ -3,7 +3,7 @@
 Scrapers save pages gzipped with and without a `.gz` name, and `cat a.gz b.gz`
 makes one valid gzip file of two members. Reading by content rather than by name,
 and every member, within a cap on what comes out (a gzip bomb stops at the cap),
-keeps the library, `python -m cleaners` and the flow reading the same bytes.
+keeps the library, `python -m boilerstrip.cleaners` and the flow reading the same bytes.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def parameters(args: argparse.Namespace) -> dict:
 def check_inputs(args: argparse.Namespace) -> Settings:
     """Fail before Prefect starts: a wrong folder or a bad config should cost no wait.
     Returns the settings, with the command line's run options applied."""
-    from cleaners import ConfigError, PhraseError
+    from boilerstrip.cleaners import ConfigError, PhraseError
 
     from ..settings import load_settings
 

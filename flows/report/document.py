@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import quote
 
-from cleaners import Edit, editlog
-from cleaners.editlog import DECODER, EditLog
+from boilerstrip.cleaners import Edit
+from boilerstrip.cleaners.output import editlog
+from boilerstrip.cleaners.output.editlog import DECODER, EditLog
 
 from ..outputs import NAME_MAX, REPORT, ManifestRecord
 from .folder import STYLE

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
-from cleaners import Edit
+from boilerstrip.cleaners import Edit
 
 
 class Unfit(ValueError):

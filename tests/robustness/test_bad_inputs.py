@@ -88,7 +88,7 @@ def bad_files(raw: Path, outside: Path) -> dict[str, str | None]:
 
 
 def test_bad_inputs_fail_alone_and_good_files_are_untouched(prefect_server, tmp_path: Path) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     raw, outside = tmp_path / "raw", tmp_path / "outside"
     raw.mkdir()
@@ -141,7 +141,7 @@ def test_bad_inputs_fail_alone_and_good_files_are_untouched(prefect_server, tmp_
 
 
 def test_outputs_never_escape_the_output_folder(prefect_server, tmp_path: Path) -> None:
-    from flows.flow import clean_corpus
+    from boilerstrip.flows.flow import clean_corpus
 
     raw, out, elsewhere = tmp_path / "raw", tmp_path / "clean", tmp_path / "elsewhere"
     (raw / "sub").mkdir(parents=True)

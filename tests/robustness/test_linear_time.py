@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from cleaners import clean
-from cleaners.rules.book import load_file, shipped_files
-from cleaners.steps import PHRASE_CLEANER_NAMES
+from boilerstrip.cleaners import clean
+from boilerstrip.cleaners.rules.book import load_file, shipped_files
+from boilerstrip.cleaners.steps import PHRASE_CLEANER_NAMES
 
 MEGABYTE = 1_000_000
 BOUND_SECONDS = 20.0  # a backtracking pattern takes hours on these lines, not seconds

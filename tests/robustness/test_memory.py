@@ -12,7 +12,7 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-from flows.inputs import InputRoot
+from boilerstrip.flows.inputs import InputRoot
 
 
 def peak_while_discovering(root: Path) -> tuple[int, int]:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from cleaners import Config
-from flows import inputs
-from flows.files import reset_tmp
-from flows.inputs import InputRoot
-from flows.outputs import Status
-from flows.work import Job, Task, run_batch
+from boilerstrip.cleaners import Config
+from boilerstrip.flows import inputs
+from boilerstrip.flows.files import reset_tmp
+from boilerstrip.flows.inputs import InputRoot
+from boilerstrip.flows.outputs import Status
+from boilerstrip.flows.work import Job, Task, run_batch
 
 ARTICLE = (
     "The council approved the budget on Tuesday after a long debate about schools and roads.\n\n"

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .model import ByteFix, Edit
+from ..model import ByteFix, Edit
 
 KEYS = (
     "step",

@@ -1,0 +1,116 @@
+"""The quality benchmark's report as text: the Markdown file and what it prints.
+
+Pure formatting of the report dict `bench.quality.build_report` makes; nothing here
+runs a system or reads the data.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HTML_OURS, HTML_REFERENCE = "boilerstrip html", "trafilatura defaults"
+TEXT_OURS, TEXT_REFERENCE = "boilerstrip text on text-recall", "text-recall as is"
+
+
+def _num(value: float | None, digits: int = 3) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def table_lines(rows: list[dict]) -> list[str]:
+    width = max([len("system"), *(len(row["system"]) for row in rows)])
+    lines = [f"{'system':<{width}}  precision  recall     F1     docs/s  pages"]
+    for row in rows:
+        lines.append(
+            f"{row['system']:<{width}}  {_num(row['precision']):>9}  {_num(row['recall']):>6}  {_num(row['f1']):>5}"
+            f"  {_num(row['docs_per_second'], 1):>9}  {row['pages']:>5}"
+        )
+    return lines
+
+
+def worst_lines(title: str, rows: list[dict]) -> list[str]:
+    lines = [f"{title}: {len(rows)} pages where we lose F1, worst first (ours P/R/F1 | reference P/R/F1)"]
+    for row in rows:
+        mine, theirs = row["ours"], row["reference"]
+        lines.append(
+            f"  -{row['loss']:.3f}  {row['id'][:12]}  "
+            f"{_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} | "
+            f"{_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])}  {row['url']}"
+        )
+    return lines
+
+
+def paired_line(paired: dict) -> str:
+    rounds = ", ".join(f"{r:.2f}" for r in paired["rounds"])
+    return (
+        f"time {HTML_OURS} / {HTML_REFERENCE}, paired page by page: {paired['median']:.2f}x CPU"
+        f" (median of {len(paired['rounds'])} rounds: {rounds}; target <= 1.2x)"
+    )
+
+
+def markdown(report: dict) -> str:
+    lines = [
+        "# Quality benchmark (scrapinghub article extraction)",
+        "",
+        f"{report['date']}, Python {report['python']}, {report['pages']} pages from `{report['data']}`; "
+        + ", ".join(f"{name} {version}" for name, version in report["versions"].items())
+        + ".",
+        "",
+        "| system | precision | recall | F1 | docs/s | pages |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in report["systems"]:
+        lines.append(
+            f"| {row['system']} | {_num(row['precision'])} | {_num(row['recall'])} | {_num(row['f1'])} "
+            f"| {_num(row['docs_per_second'], 1)} | {row['pages']} |"
+        )
+    if report["html_time_ratio"] is not None:
+        lines += [
+            "",
+            f"Time ratio {HTML_OURS} / {HTML_REFERENCE}: {report['html_time_ratio']:.2f}x wall time"
+            f" ({_num(report['html_cpu_time_ratio'], 2)}x CPU time; target <= 1.2x).",
+        ]
+    if report.get("html_paired_cpu_time_ratio"):
+        lines += ["", paired_line(report["html_paired_cpu_time_ratio"]) + "."]
+    for title, rows in report["worst"].items():
+        lines += [
+            "",
+            f"## {title}",
+            "",
+            "| loss | page | url | ours P/R/F1 | reference P/R/F1 |",
+            "|---:|---|---|---|---|",
+        ]
+        for row in rows:
+            mine, theirs = row["ours"], row["reference"]
+            lines.append(
+                f"| {row['loss']:.3f} | {row['id'][:12]} | {row['url']} "
+                f"| {_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} "
+                f"| {_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def write_report(report: dict, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "quality.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "quality.md").write_text(markdown(report), encoding="utf-8")
+
+
+def print_report(report: dict) -> None:
+    print("\n".join(table_lines(report["systems"])))
+    if report["html_time_ratio"] is not None:
+        print(
+            f"\ntime {HTML_OURS} / {HTML_REFERENCE}: {report['html_time_ratio']:.2f}x wall"
+            f" ({_num(report['html_cpu_time_ratio'], 2)}x CPU; target <= 1.2x)"
+        )
+    if report.get("html_paired_cpu_time_ratio"):
+        print(paired_line(report["html_paired_cpu_time_ratio"]))
+    for title, rows in report["worst"].items():
+        print()
+        print("\n".join(worst_lines(title, rows)))
+    for name, errors in report["errors"].items():
+        example = next(iter(errors.values()))
+        print(f"\nwarning: {name} failed on {len(errors)} pages (scored as empty output), e.g. {example}")
+
+
+# ---------------------------------------------------------------- command line
