@@ -8,6 +8,8 @@ import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
+from boilerstrip.cleaners.errors import BoilerstripError
+
 from .outputs import display
 
 
@@ -61,7 +63,7 @@ def reset_tmp(out_dir: Path) -> Path:
     return tmp
 
 
-class OutsideOutput(ValueError):
+class OutsideOutput(BoilerstripError, ValueError):
     """A path that would land outside the output folder (a symlink inside it, ...)."""
 
 

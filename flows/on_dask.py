@@ -17,10 +17,12 @@ import sys
 from contextlib import ExitStack
 from urllib.parse import urlsplit
 
+from boilerstrip.cleaners.errors import BoilerstripError
+
 from . import localserver, runners
 
 
-class DaskUsageError(ValueError):
+class DaskUsageError(BoilerstripError, ValueError):
     """`--dask` cannot work as asked; the message says what to set."""
 
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import BoilerstripError
 from ..model import ByteFix, Edit
 
 KEYS = (
@@ -38,7 +39,7 @@ BYTE_KEYS = ("cleaner", "rule", "reason", "kind", "offset", "raw")
 DECODER = "decode/v1"  # the name the diff log gives the decoder's byte fixes
 
 
-class EditLogError(ValueError):
+class EditLogError(BoilerstripError, ValueError):
     """A text that is not an edit log."""
 
 

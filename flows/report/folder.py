@@ -9,6 +9,8 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from boilerstrip.cleaners.errors import BoilerstripError
+
 from ..outputs import PAGES, ManifestRecord
 from .html import CSS, SURROGATE
 
@@ -17,7 +19,7 @@ STAGING, OLD = ".report-staging-", ".report-old-"  # + pid: pages being written,
 STYLE = "report.css"  # in the pages folder, shared by the pages (no page is named *.css)
 
 
-class ReportError(Exception):
+class ReportError(BoilerstripError):
     """The output folder cannot be reported on (no manifest, ...)."""
 
 
