@@ -7,6 +7,7 @@ from pathlib import Path
 from .config import Config, cleaner_versions, phrase_book
 from .context import Context
 from .edits import apply
+from .input.prepass import COMMENT_REASONS
 from .input.reader import read
 from .model import Cleaned, Edit, Meta, SiteRepeats
 from .registry import Cleaner, Detector, Step
@@ -105,7 +106,10 @@ def _line_count(text: str) -> int:
 
 
 def _review(meta: Meta, text: str, invalid_bytes: int, config: Config) -> None:
-    """Flag, with a reason, what a person should look at rather than trust."""
+    """Flag, with a reason, what a person should look at rather than trust. For HTML, an
+    extraction still suspect after every retry (`html.suspect`: empty, a menu, or far
+    shorter than the page's largest block of paragraphs) is flagged with what the pre-pass
+    removed, so a page gutted before extraction is not passed as clean."""
     reasons = []
     if meta.words_before:
         share = meta.words_removed / meta.words_before
@@ -113,6 +117,13 @@ def _review(meta: Meta, text: str, invalid_bytes: int, config: Config) -> None:
             reasons.append(f"removed {share:.0%} of the words (threshold {config.review_share:.0%})")
         if not text.strip():
             reasons.append("nothing left after cleaning")
+    extraction = meta.extraction or {}
+    if extraction.get("prepass_undone"):
+        reasons.append("extracted without the HTML pre-pass: with it, the article was lost")
+    elif extraction.get("suspect"):
+        furniture = sum(r.get("words", 0) for r in extraction.get("removed", []) if r["reason"] not in COMMENT_REASONS)
+        took = f"; the pre-pass removed {furniture} words as furniture" if furniture else ""
+        reasons.append(f"the extracted text looks short or wrong: {extraction['suspect']}{took}")
     if invalid_bytes:
         reasons.append(f"{invalid_bytes} undecodable bytes replaced by U+FFFD")
     meta.needs_review = bool(reasons)

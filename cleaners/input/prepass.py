@@ -16,10 +16,16 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-PREPASS_VERSION = "prepass/v2"
+PREPASS_VERSION = "prepass/v3"
 MAX_SHARE = 0.4
-"""An element holding more than this share of the page's text is never removed:
-whatever its class says, it may be the article."""
+"""An element holding more than this share of the page's visible text is never
+removed: whatever its class says, it may be the article."""
+PROSE_CHARS = 400
+"""Article-length prose: an element whose paragraphs of PROSE_WORDS words or more hold
+this many characters is not a share bar, a newsletter box or a login form, whatever its
+class says (sites wrap the article in `newsletter-wrapper` or `id="share-btn"`)."""
+PROSE_WORDS = 20
+_INVISIBLE = ("script", "style", "template", "noscript")
 
 HOVER_CARD = "hover card"
 # Words of ids and classes that name page furniture. Matched as whole words of the
@@ -64,11 +70,9 @@ _SHARE_PARTS = (
     "box",
     "panel",
     "this",
-    "article",
-    "story",
-    "post",
     "follow",
 )
+"""Not "article", "story" or "post": `share-article` names the article as often as a bar."""
 _JUNK_PAIRS = {
     # "share" alone may be a share price; "social" alone may be an article about social media
     **{frozenset({"share", part}): "share bar" for part in _SHARE_PARTS},
@@ -90,10 +94,14 @@ _JUNK_PAIRS = {
         for second in ("news", "stories", "posts", "articles", "headlines")
     },
 }
+_STATE_WORDS = {"enabled", "disabled", "open", "closed", "has", "is", "allow", "allowed", "count", "toggle", "js", "no"}
+"""Words that make a class token a state or a hook rather than a section's name:
+`comments-enabled`, `has-tooltip`, `replies-open`, `js-share-article`, `comment-count`
+are set on an article, not on its comment section or share bar."""
 _NEVER_REMOVE = {"html", "body", "main", "article"}
 # Words that are not furniture although they sound like it: sites wrap the article
 # itself in class="paywall" or "subscriber-content".
-_COMMENT_REASONS = {"comment section", "comment form"}
+COMMENT_REASONS = frozenset({"comment section", "comment form"})
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
@@ -102,6 +110,40 @@ def words(name: str) -> set[str]:
     """Whole words of an id or class attribute: 'js-shareBar comment_list' ->
     {'js', 'share', 'bar', 'comment', 'list'}."""
     return {w for w in _SPLIT.split(_CAMEL.sub(" ", name).lower()) if w}
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of an id or class that may name furniture: each space-separated token's
+    words, leaving out tokens that name a state or a hook (`comments-enabled`)."""
+    found: set[str] = set()
+    for token in name.split():
+        token_words = words(token)
+        if not token_words & _STATE_WORDS:
+            found |= token_words
+    return found
+
+
+def visible_words(element: HtmlElement) -> int:
+    """Words of text a reader sees (as `visible_chars`)."""
+    hidden = sum(len(node.text_content().split()) for node in element.iter(*_INVISIBLE))
+    return len(element.text_content().split()) - hidden
+
+
+def visible_chars(element: HtmlElement) -> int:
+    """Characters of text a reader sees: scripts, styles and templates left out (a page's
+    inline scripts can be ten times its text)."""
+    hidden = sum(len(node.text_content()) for node in element.iter(*_INVISIBLE))
+    return len(element.text_content()) - hidden
+
+
+def prose_chars(element: HtmlElement) -> int:
+    """Characters in paragraphs long enough to be an article's (PROSE_WORDS words or more)."""
+    total = 0
+    for paragraph in element.iter("p"):
+        text = paragraph.text_content()
+        if len(text.split()) >= PROSE_WORDS:
+            total += len(text)
+    return total
 
 
 def _furniture(element: HtmlElement) -> str | None:
@@ -114,7 +156,7 @@ def _furniture(element: HtmlElement) -> str | None:
         return "modal dialog"
     if tag == "form" and element.xpath(".//input[@type='password' or @type='email']"):
         return "login or sign-up form"
-    found = words(" ".join(filter(None, (element.get("id"), element.get("class")))))
+    found = _name_words(" ".join(filter(None, (element.get("id"), element.get("class")))))
     if not found:
         return None
     for word, why in _JUNK_WORDS.items():  # in the table's order, not the set's: deterministic
@@ -176,10 +218,18 @@ def _introduced(element: HtmlElement) -> bool:
     return intro.endswith(":") and len(intro.split()) >= LINK_LIST_INTRO_WORDS
 
 
+_BLOCKS = ("main", "article", "form", "table")
+"""Blocks no list of links holds (headings and paragraphs in items are common: "<li><h3><a>")."""
+
+
 def _link_list(element: HtmlElement) -> bool:
-    """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one)."""
+    """Every item of this <ul>/<ol> is a link to another page (not an anchor on this one),
+    and nothing but items is in it (lxml nests a page's `<main>` inside a menu's unclosed
+    `<ul>`: a list holding blocks is not a list of links)."""
     items = [child for child in element if child.tag == "li"]
     if len(items) < LINK_LIST_MIN_ITEMS or _introduced(element):
+        return False
+    if next(element.iter(*_BLOCKS), None) is not None:
         return False
     # cheap tests on the whole list first: most lists are menus of short items
     text = element.text_content()
@@ -199,7 +249,7 @@ def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
     """Remove page furniture from the parsed page; return what went and why."""
     body = tree.find(".//body")
     root = body if body is not None else tree
-    total = len(root.text_content()) or 1
+    total = visible_chars(root) or 1
     removed: list[dict[str, Any]] = []
     gone: set[HtmlElement] = set()
 
@@ -208,7 +258,8 @@ def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
 
     def remove(element: HtmlElement, why: str, chars: int) -> None:
         label = element.get("id") or element.get("class") or ""
-        removed.append({"tag": element.tag, "name": label[:60], "reason": why, "chars": chars})
+        entry = {"tag": element.tag, "name": label[:60], "reason": why, "chars": chars, "words": visible_words(element)}
+        removed.append(entry)
         gone.add(element)
 
     for element in _candidates(root):
@@ -219,19 +270,21 @@ def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
             continue
         if why == HOVER_CARD and any(_furniture(d) == HOVER_CARD for d in element.iterdescendants(*_CONTAINERS)):
             continue  # the wrapper holds the name the card is about; its inner card goes instead
-        chars = len(element.text_content())
+        chars = visible_chars(element)
         if element.xpath(".//*[@itemprop='articleBody'] | .//h1"):
             continue
         if chars > MAX_SHARE * total and element.xpath(".//article"):
             continue
-        # A comment thread may well be longer than the article; anything else that
-        # big may be the article itself, whatever its class says.
-        if chars > MAX_SHARE * total and why not in _COMMENT_REASONS:
+        # A comment thread may well be longer than the article, and is prose; anything
+        # else that big, or holding article-length prose, may be the article itself.
+        if why not in COMMENT_REASONS and (chars > MAX_SHARE * total or prose_chars(element) >= PROSE_CHARS):
             continue
         remove(element, why, chars)
     for element in root.iter("ul", "ol"):
         if element not in gone and not inside_removed(element) and _link_list(element):
-            remove(element, "list of links", len(element.text_content()))
+            chars = visible_chars(element)
+            if chars <= MAX_SHARE * total:
+                remove(element, "list of links", chars)
     for element in gone:
         element.drop_tree()
     return removed

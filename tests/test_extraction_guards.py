@@ -1,0 +1,127 @@
+"""Extraction that cannot lose the article quietly: the pre-pass's guards (visible text,
+prose, state words, lists holding blocks), the fall-back from trafilatura's fast mode,
+undoing a pre-pass that removed the article, and the review flag when all that fails."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from boilerstrip.cleaners import clean
+from boilerstrip.cleaners.input import html
+from boilerstrip.cleaners.input.prepass import _furniture, _link_list, prepass, visible_chars
+
+SENTENCE = "The council approved the harbour plan after a long debate about dredging, costs and the fishing fleet."
+ARTICLE = "".join(f"<p>{SENTENCE} Paragraph {i} adds detail on the budget and the timetable.</p>" for i in range(5))
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="text-block comments-enabled">x</div>',
+        '<div class="article has-tooltip">x</div>',
+        '<section class="replies-open">x</section>',
+        '<div class="js-share-article">x</div>',
+        '<div class="comment-count">x</div>',
+    ],
+)
+def test_class_tokens_naming_a_state_or_a_hook_do_not_name_furniture(markup: str) -> None:
+    assert _furniture(lxml_html.fragment_fromstring(markup)) is None
+
+
+@pytest.mark.parametrize(
+    "wrapper",
+    ['<div class="newsletter-wrapper">{}</div>', '<div id="share-btn">{}</div>', '<div class="signup-gate">{}</div>'],
+)
+def test_an_element_holding_article_prose_is_not_furniture(wrapper: str) -> None:
+    """Sites wrap the article in `newsletter-wrapper` or `id="share-btn"`: prose decides."""
+    nav = "<nav>" + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(200)) + "</nav>"  # much page text
+    tree = lxml_html.fromstring(f"<html><body>{nav}{wrapper.format(ARTICLE)}</body></html>")
+    assert prepass(tree) == []
+    share_bar = lxml_html.fromstring(
+        f"<html><body>{ARTICLE}<div class='share-bar'>Share Tweet Email</div></body></html>"
+    )
+    assert [r["reason"] for r in prepass(share_bar)] == ["share bar"]
+
+
+def test_the_size_guard_counts_visible_text_only() -> None:
+    """382k characters of inline script made a 20k-character article look small."""
+    script = "<script>" + "var x = 1;" * 20_000 + "</script>"
+    block = "".join(f"<p>Line {i} of the story told in short lines.</p>" for i in range(40))  # no long paragraphs
+    page = f"<html><body>{script}<p>Intro.</p><div class='sharing'>{block}</div></body></html>"
+    tree = lxml_html.fromstring(page)
+    assert visible_chars(tree.find("body")) < 2_000
+    assert prepass(tree) == []  # the element holds most of what a reader sees
+
+
+def test_a_list_holding_the_page_is_not_a_list_of_links() -> None:
+    """lxml nests `<main>` inside an unclosed menu `<ul>`: the list holds the article."""
+    items = '<li><a href="/a">Council budget vote delayed until new year</a></li>'
+    items += '<li><a href="/b">Tram costs rise again this spring</a><main><p>Article.</p></main></li>'
+    assert not _link_list(lxml_html.fragment_fromstring(f"<ul>{items}</ul>"))
+
+
+def _fake_extract(monkeypatch: pytest.MonkeyPatch, answer) -> list[dict]:
+    """trafilatura.extract replaced by `answer(tree, fast)`; returns the calls made."""
+    import trafilatura
+
+    calls: list[dict] = []
+
+    def extract(tree, **settings):
+        calls.append(settings)
+        return answer(tree, settings["fast"])
+
+    monkeypatch.setattr(trafilatura, "extract", extract)
+    return calls
+
+
+def test_a_fast_fragment_is_extracted_again_with_the_second_opinion(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = f"<html><body><article>{ARTICLE * 4}</article></body></html>"
+    calls = _fake_extract(monkeypatch, lambda tree, fast: SENTENCE if fast else "\n".join([SENTENCE] * 20))
+    extracted = html.extract(page)
+    assert [c["fast"] for c in calls] == [True, False]
+    assert extracted.text.count(SENTENCE) == 20
+    assert extracted.info["extraction_path"].startswith(
+        f"second opinion: the fast result was {len(SENTENCE)} characters"
+    )
+    assert extracted.info["extractor_settings"]["fast"] is False and "suspect" not in extracted.info
+
+
+def test_a_good_fast_result_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = f"<html><body><article>{ARTICLE}</article></body></html>"
+    calls = _fake_extract(monkeypatch, lambda tree, fast: "\n".join(p.text_content() for p in tree.iter("p")))
+    assert html.extract(page).info["extraction_path"] == "fast" and len(calls) == 1
+
+
+def test_a_pre_pass_that_removed_the_article_is_undone_and_flagged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A container named like furniture, holding the story in short paragraphs (no guard
+    fires), small beside a big menu: the pre-pass removes it, both extractions come back
+    short, and the page is extracted once more without the pre-pass."""
+    menu = "<nav>" + " ".join(f"<a href='/{i}'>Section {i}</a>" for i in range(400)) + "</nav>"
+    story = "".join(f"<p>Short line {i} of the story.</p>" for i in range(60))
+    page = f"<html><body>{menu}<div class='sharing'>{story}</div></body></html>"
+
+    def answer(tree, fast):
+        kept = tree.find(".//div[@class='sharing']")
+        return "Short." if kept is None else "\n".join(p.text_content() for p in kept.iter("p"))
+
+    calls = _fake_extract(monkeypatch, answer)
+    result = clean(page.encode(), format="html")
+    info = result.meta.extraction
+    assert len(calls) == 3 and info["extraction_path"].startswith("without the pre-pass: with it the result was")
+    assert [r["reason"] for r in info["prepass_undone"]] == ["share bar"] and info["removed"] == []
+    assert "Short line 59 of the story." in result.text
+    assert result.meta.needs_review
+    assert "extracted without the HTML pre-pass: with it, the article was lost" in result.meta.review_reason
+
+
+def test_an_extraction_still_suspect_is_flagged_for_review(monkeypatch: pytest.MonkeyPatch) -> None:
+    page = f"<html><body><article>{ARTICLE * 4}</article><div class='share-bar'>Share</div></body></html>"
+    _fake_extract(monkeypatch, lambda tree, fast: "" if fast else SENTENCE)
+    result = clean(page.encode(), format="html")
+    assert result.meta.extraction["suspect"].startswith(f"{len(SENTENCE)} characters against a block of")
+    assert result.meta.needs_review
+    assert result.meta.review_reason.startswith(
+        f"the extracted text looks short or wrong: {len(SENTENCE)} characters against"
+    )
+    assert result.meta.review_reason.endswith("the pre-pass removed 1 words as furniture")
