@@ -43,7 +43,15 @@ from importlib import metadata
 from pathlib import Path
 
 from bench.metric import PageScore, score_corpus, score_page
-from bench.quality_report import HTML_OURS, HTML_REFERENCE, TEXT_OURS, TEXT_REFERENCE, print_report, write_report
+from bench.quality_report import (
+    HTML_OURS,
+    HTML_REFERENCE,
+    TEXT_OURS,
+    TEXT_REFERENCE,
+    combined_table,
+    print_report,
+    write_report,
+)
 
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
 CLASSIFIER = "classify_paragraphs"
@@ -337,7 +345,13 @@ def build_report(
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.quality", description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the scrapinghub folder (ground-truth.json, html/...)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        nargs="+",
+        required=True,
+        help="benchmark folders (ground-truth.json, html/...); with several, one table compares them",
+    )
     parser.add_argument("--results", type=Path, default=DEFAULT_RESULTS, help="where quality.json and .md go")
     parser.add_argument("--only", nargs="+", metavar="SYSTEM", help="run only systems whose name contains one of these")
     parser.add_argument("--outputs", type=Path, help="write each system's text as DIR/<system>/<id>.txt")
@@ -358,27 +372,46 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    if not has_data(args.data):
-        print(f"benchmark data missing: {args.data} has no ground-truth.json; skipping the quality benchmark")
-        return 0
-    pages = load_pages(args.data, args.limit)
+def run_set(data: Path, args: argparse.Namespace, results_dir: Path, outputs: Path | None) -> dict | None:
+    """Score every selected system on one benchmark folder; write its report."""
+    if not has_data(data):
+        print(f"benchmark data missing: {data} has no ground-truth.json; skipping it")
+        return None
+    pages = load_pages(data, args.limit)
     systems = select(all_systems(), args.only)
-    if not systems:
-        print(f"no system matches {args.only}; known: {', '.join(s.name for s in all_systems())}")
-        return 2
     results: dict[str, Result] = {}
     for system in systems:
-        print(f"{system.name}: {len(pages)} pages ...", file=sys.stderr, flush=True)
+        print(f"{data.name}: {system.name}: {len(pages)} pages ...", file=sys.stderr, flush=True)
         results[system.name] = run_system(system, pages, warm_up_all=args.warm_up == "all")
     paired = paired_time_ratio(systems, pages, args.timing_rounds)
-    report = build_report(args.data, pages, results, args.worst, paired)
+    report = build_report(data, pages, results, args.worst, paired)
     print_report(report)
-    write_report(report, args.results)
-    if args.outputs:
-        write_outputs(results, systems, args.outputs)
-    print(f"\nwrote {args.results / 'quality.json'} and quality.md")
+    write_report(report, results_dir)
+    if outputs:
+        write_outputs(results, systems, outputs)
+    print(f"\nwrote {results_dir / 'quality.json'} and quality.md")
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if not select(all_systems(), args.only):
+        print(f"no system matches {args.only}; known: {', '.join(s.name for s in all_systems())}")
+        return 2
+    several = len(args.data) > 1
+    reports = {}
+    for data in args.data:
+        results_dir = args.results / data.name if several else args.results
+        outputs = (args.outputs / data.name if several else args.outputs) if args.outputs else None
+        report = run_set(data, args, results_dir, outputs)
+        if report is not None:
+            reports[data.name] = report
+    if several and reports:
+        text = combined_table(reports)
+        print("\n" + text)
+        args.results.mkdir(parents=True, exist_ok=True)
+        (args.results / "quality-sets.md").write_text(text, encoding="utf-8")
+        print(f"wrote {args.results / 'quality-sets.md'}")
     return 0
 
 

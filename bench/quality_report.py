@@ -114,3 +114,24 @@ def print_report(report: dict) -> None:
 
 
 # ---------------------------------------------------------------- command line
+
+
+def combined_table(reports: dict[str, dict]) -> str:
+    """One table for several benchmark folders: each system's P / R / F1 on each, and the
+    HTML time against trafilatura defaults (tune on all sets together: a rule that helps
+    one and hurts another fits a site, not the web)."""
+    names = list(reports)
+    systems = list(dict.fromkeys(row["system"] for report in reports.values() for row in report["systems"]))
+    header = "| system | " + " | ".join(f"{name} P / R / F1" for name in names) + " |"
+    lines = ["# Quality on every benchmark set", "", header, "|---|" + "---:|" * len(names)]
+    for system in systems:
+        cells = []
+        for report in reports.values():
+            row = next((r for r in report["systems"] if r["system"] == system), None)
+            cells.append(
+                "" if row is None else f"{_num(row['precision'])} / {_num(row['recall'])} / **{_num(row['f1'])}**"
+            )
+        lines.append(f"| {system} | " + " | ".join(cells) + " |")
+    ratios = ", ".join(f"{name} {_num(report['html_cpu_time_ratio'], 2)}x" for name, report in reports.items())
+    lines += ["", f"HTML CPU time, {HTML_OURS} / {HTML_REFERENCE}: {ratios}"]
+    return "\n".join(lines) + "\n"

@@ -120,3 +120,14 @@ def test_paired_timing_alternates_the_order_page_by_page() -> None:
     assert calls == ["ours", "theirs", "theirs", "ours", "ours", "theirs"] * 2
     assert len(paired["rounds"]) == 2
     assert quality.paired_time_ratio(systems[:1], pages, rounds=2) is None  # needs both sides
+
+
+def test_several_sets_in_one_command_give_one_table(tmp_path: Path) -> None:
+    first, second = _fake_dataset(tmp_path / "set-a"), _fake_dataset(tmp_path / "set-b")
+    results = tmp_path / "results"
+    argv = ["--data", str(first), str(second), "--results", str(results), "--only", "boilerstrip html", "trafilatura"]
+    assert quality.main([*argv, "--timing-rounds", "0", "--warm-up", "one"]) == 0
+    assert (results / "set-a" / "quality.json").is_file() and (results / "set-b" / "quality.json").is_file()
+    table = (results / "quality-sets.md").read_text(encoding="utf-8")
+    assert "| system | set-a P / R / F1 | set-b P / R / F1 |" in table
+    assert table.count("| boilerstrip html |") == 1 and "| trafilatura defaults |" in table
