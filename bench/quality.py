@@ -39,7 +39,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from bench.metric import PageScore, score_corpus, score_page
@@ -50,13 +49,13 @@ from bench.quality_report import (
     TEXT_REFERENCE,
     combined_table,
     print_report,
+    versions,
     write_report,
 )
 
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
 CLASSIFIER = "classify_paragraphs"
 TITLE = "remove_page_title"
-VERSIONED = ("trafilatura", "ftfy", "langdetect", "boilerstrip")
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,25 +156,17 @@ def _warm_boilerstrip(config=None) -> Callable[[Page], object]:
 
 
 def classifier_config():
-    """The default order with `classify_paragraphs` just before `dedupe_captions`; None if not registered."""
+    """`classify_paragraphs` switched on (in its place, just before `dedupe_captions`)."""
     from boilerstrip import cleaners
-    from boilerstrip.cleaners.config import DEFAULT_ORDER
 
-    if CLASSIFIER not in cleaners.REGISTRY:
-        return None
-    order = list(DEFAULT_ORDER)
-    order.insert(order.index("dedupe_captions"), CLASSIFIER)
-    return cleaners.Config(order=tuple(order))
+    return cleaners.Config(enable=[CLASSIFIER])
 
 
 def title_config():
-    """The default order with the opt-in `remove_page_title` first; None if not registered."""
+    """The opt-in `remove_page_title` switched on (it runs first)."""
     from boilerstrip import cleaners
-    from boilerstrip.cleaners.config import DEFAULT_ORDER
 
-    if TITLE not in cleaners.REGISTRY:
-        return None
-    return cleaners.Config(order=(TITLE, *DEFAULT_ORDER))
+    return cleaners.Config(enable=[TITLE])
 
 
 def all_systems() -> list[System]:
@@ -188,23 +179,20 @@ def all_systems() -> list[System]:
         System("text-fulltext as is", lambda page: _as_is(page.fulltext)),
         System("boilerstrip text on text-fulltext", _boilerstrip("fulltext", "text"), _warm_boilerstrip()),
     ]
-    config = title_config()
-    if config is not None:
-        systems.insert(1, System(f"{HTML_OURS}, headline to metadata", _boilerstrip("html", "html", config)))
+    systems.insert(1, System(f"{HTML_OURS}, headline to metadata", _boilerstrip("html", "html", title_config())))
     config = classifier_config()
-    if config is not None:
-        systems += [
-            System(
-                "boilerstrip text+classifier on text-fulltext",
-                _boilerstrip("fulltext", "text", config),
-                _warm_boilerstrip(config),
-            ),
-            System(
-                "boilerstrip text+classifier on text-recall",
-                _boilerstrip("recall", "text", config),
-                _warm_boilerstrip(config),
-            ),
-        ]
+    systems += [
+        System(
+            "boilerstrip text+classifier on text-fulltext",
+            _boilerstrip("fulltext", "text", config),
+            _warm_boilerstrip(config),
+        ),
+        System(
+            "boilerstrip text+classifier on text-recall",
+            _boilerstrip("recall", "text", config),
+            _warm_boilerstrip(config),
+        ),
+    ]
     return systems
 
 
@@ -298,16 +286,6 @@ def paired_time_ratio(systems: list[System], pages: list[Page], rounds: int) -> 
                 spent[side] += time.process_time() - start
         ratios.append(spent[0] / spent[1] if spent[1] > 0 else float("inf"))
     return {"median": sorted(ratios)[len(ratios) // 2], "rounds": ratios}
-
-
-def versions() -> dict[str, str | None]:
-    found: dict[str, str | None] = {}
-    for name in VERSIONED:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = None
-    return found
 
 
 def write_outputs(results: dict[str, Result], systems: list[System], outputs: Path) -> None:

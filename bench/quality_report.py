@@ -7,8 +7,10 @@ runs a system or reads the data.
 from __future__ import annotations
 
 import json
+from importlib import metadata
 from pathlib import Path
 
+VERSIONED = ("trafilatura", "ftfy", "langdetect", "boilerstrip")
 HTML_OURS, HTML_REFERENCE = "boilerstrip html", "trafilatura defaults"
 TEXT_OURS, TEXT_REFERENCE = "boilerstrip text on text-recall", "text-recall as is"
 
@@ -135,3 +137,13 @@ def combined_table(reports: dict[str, dict]) -> str:
     ratios = ", ".join(f"{name} {_num(report['html_cpu_time_ratio'], 2)}x" for name, report in reports.items())
     lines += ["", f"HTML CPU time, {HTML_OURS} / {HTML_REFERENCE}: {ratios}"]
     return "\n".join(lines) + "\n"
+
+
+def versions() -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for name in VERSIONED:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found

@@ -43,6 +43,8 @@ PIPELINE: tuple[str, ...] = (
     "detect_language",
     "strip_ad_markers",
     "remove_comment_section",
+    "remove_announced_lists",
+    "remove_button_rows",
     "remove_trailer_block",
     "remove_comment_widgets",
     "remove_login_prompts",

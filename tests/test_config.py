@@ -178,6 +178,8 @@ def test_every_step_declares_name_version_and_a_place() -> None:
         "repeated_min_documents",
         "repeated_min_share",
         "repeated_max_chars",
+        "max_items",
+        "min_labels",
     }
 
 

@@ -33,7 +33,14 @@ from ..errors import PhraseError
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
 DEFAULT_MAX_CHARS = {"line": 160, "inline": 60}
-TRAILER_KEYS = {"site_terms", "reader_terms", "reply_terms"}
+TERM_TABLES: dict[str, set[str]] = {
+    "trailer": {"site_terms", "reader_terms", "reply_terms"},
+    "lists": {"headings", "labels"},
+}
+"""Tables of terms (patterns) a phrase file may hold besides its rules, and their keys:
+[trailer] for remove_trailer_block and the paragraph classifier, [lists] for
+remove_announced_lists (headings that announce other content) and remove_button_rows
+(the labels of buttons). Every key is a list of patterns; key names are unique."""
 _RULE_KEYS = {"id", "reason", "patterns", "match", "max_chars", "needs_neighbour"}
 
 
@@ -59,8 +66,8 @@ class PhraseBook:
     """Every rule of every loaded file, compiled lazily per (cleaner, languages)."""
 
     rules: list[Rule] = field(default_factory=list)
-    trailer_terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    """language -> {"site_terms": [...], "reader_terms": [...]} from the [trailer] tables."""
+    terms: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    """language -> {"site_terms": [...], "headings": [...], ...} from the term tables (TERM_TABLES)."""
     _languages: set[str] | None = field(default=None, repr=False)
     _lines: dict[tuple[str, frozenset[str]], LineMatcher | None] = field(default_factory=dict, repr=False)
     _inline: dict[tuple[str, frozenset[str]], InlineMatcher | None] = field(default_factory=dict, repr=False)
@@ -69,7 +76,7 @@ class PhraseBook:
     @property
     def languages(self) -> set[str]:
         if self._languages is None:
-            self._languages = {r.language for r in self.rules} | set(self.trailer_terms)
+            self._languages = {r.language for r in self.rules} | set(self.terms)
         return self._languages
 
     def select(self, cleaner: str, languages: frozenset[str], match: str) -> list[Rule]:
@@ -90,11 +97,11 @@ class PhraseBook:
         return self._inline[key]
 
     def term_patterns(self, kind: str, languages: frozenset[str]) -> list[re.Pattern[str]]:
-        """One pattern per [trailer] term of `kind` (site_terms, reader_terms), so that
-        a line's distinct terms can be counted."""
+        """One pattern per term of `kind` (site_terms, reader_terms, headings, labels, ...),
+        so that a line's distinct terms can be counted."""
         key = (kind, languages)
         if key not in self._terms:
-            terms = sorted({t for lang in languages for t in self.trailer_terms.get(lang, {}).get(kind, [])})
+            terms = sorted({t for lang in languages for t in self.terms.get(lang, {}).get(kind, [])})
             self._terms[key] = [re.compile(_bounded(t), re.IGNORECASE) for t in terms]
         return self._terms[key]
 
@@ -220,17 +227,19 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
     language = data.pop("language", None)
     if not isinstance(language, str) or not language:
         raise PhraseError(f'{path}:1: missing `language = "xx"` (or "*" for every language)')
-    trailer_terms: dict[str, dict[str, list[str]]] = {}
-    trailer = data.pop("trailer", None)
-    if trailer is not None:
-        if not isinstance(trailer, dict) or set(trailer) - TRAILER_KEYS:
-            raise PhraseError(f"{path}:{_line_of(lines, '[trailer]')}: [trailer] takes {sorted(TRAILER_KEYS)}")
-        for kind, terms in trailer.items():
+    file_terms: dict[str, dict[str, list[str]]] = {}
+    for table, keys in TERM_TABLES.items():
+        found = data.pop(table, None)
+        if found is None:
+            continue
+        if not isinstance(found, dict) or set(found) - keys:
+            raise PhraseError(f"{path}:{_line_of(lines, f'[{table}]')}: [{table}] takes {sorted(keys)}")
+        for kind, terms in found.items():
             if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-                raise PhraseError(f"{path}:{_line_of(lines, kind)}: [trailer] {kind} must be a list of strings")
+                raise PhraseError(f"{path}:{_line_of(lines, kind)}: [{table}] {kind} must be a list of strings")
             for term in terms:
-                _check_pattern(term, f"{path}:{_line_of(lines, term)}", f"trailer.{kind}")
-        trailer_terms[language] = trailer
+                _check_pattern(term, f"{path}:{_line_of(lines, term)}", f"{table}.{kind}")
+        file_terms.setdefault(language, {}).update(found)
     rules: list[Rule] = []
     for cleaner, entries in data.items():
         if cleaner not in known_cleaners:
@@ -242,7 +251,7 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
             raise PhraseError(f"{path}:{_line_of(lines, cleaner)}: use [[{cleaner}]] (an array of rules)")
         for entry in entries:
             rules.append(_rule(entry, cleaner, language, path, lines))
-    return rules, trailer_terms
+    return rules, file_terms
 
 
 def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
@@ -278,16 +287,16 @@ def load_book(paths: list[Path], known_cleaners: set[str]) -> PhraseBook:
     book = PhraseBook()
     seen: dict[tuple[str, str], str] = {}
     for path in paths:
-        rules, trailer_terms = load_file(path, known_cleaners)
+        rules, file_terms = load_file(path, known_cleaners)
         for rule in rules:
             key = (rule.language, rule.id)
             if key in seen:
                 raise PhraseError(f"{rule.origin}: rule id {rule.id!r} already defined at {seen[key]}")
             seen[key] = rule.origin
         book.rules.extend(rules)
-        for lang, kinds in trailer_terms.items():
+        for lang, kinds in file_terms.items():
             for kind, terms in kinds.items():
-                book.trailer_terms.setdefault(lang, {}).setdefault(kind, []).extend(terms)
+                book.terms.setdefault(lang, {}).setdefault(kind, []).extend(terms)
     return book
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from ..registry import REGISTRY
 from ..rules.engine import PhraseCleaner
-from . import captions, encoding, language, paragraphs, phrase_cleaners, repeated, title, trailer, whitespace
+from . import captions, encoding, language, lists, paragraphs, phrase_cleaners, repeated, title, trailer, whitespace
 
-MODULES = (captions, encoding, language, paragraphs, phrase_cleaners, repeated, title, trailer, whitespace)
+MODULES = (captions, encoding, language, lists, paragraphs, phrase_cleaners, repeated, title, trailer, whitespace)
 """Each module registers its steps when imported."""
 
 PHRASE_CLEANERS: tuple[PhraseCleaner, ...] = tuple(cls() for cls in REGISTRY.values() if issubclass(cls, PhraseCleaner))
