@@ -51,7 +51,7 @@ def start(raw: Path, out: Path) -> subprocess.Popen:
 
 def test_killed_runs_resume_to_the_uninterrupted_result(prefect_server, tmp_path: Path) -> None:
     raw = tmp_path / "raw"
-    make_corpus(raw, copies=80)
+    make_corpus(raw, copies=50)
     reference = tmp_path / "reference"
     started = time.monotonic()
     assert start(raw, reference).wait(timeout=300) == 0
