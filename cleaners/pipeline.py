@@ -108,7 +108,7 @@ def _line_count(text: str) -> int:
 def _review(meta: Meta, text: str, invalid_bytes: int, config: Config) -> None:
     """Flag, with a reason, what a person should look at rather than trust. For HTML, an
     extraction still suspect after every retry (`html.suspect`: empty, a menu, or far
-    shorter than the page's largest block of paragraphs) is flagged with what the pre-pass
+    shorter than the page's paragraph text) is flagged with what the pre-pass
     removed, so a page gutted before extraction is not passed as clean."""
     reasons = []
     if meta.words_before:

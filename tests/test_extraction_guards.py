@@ -119,7 +119,7 @@ def test_an_extraction_still_suspect_is_flagged_for_review(monkeypatch: pytest.M
     page = f"<html><body><article>{ARTICLE * 4}</article><div class='share-bar'>Share</div></body></html>"
     _fake_extract(monkeypatch, lambda tree, fast: "" if fast else SENTENCE)
     result = clean(page.encode(), format="html")
-    assert result.meta.extraction["suspect"].startswith(f"{len(SENTENCE)} characters against a block of")
+    assert result.meta.extraction["suspect"].startswith(f"{len(SENTENCE)} characters against ")
     assert result.meta.needs_review
     assert result.meta.review_reason.startswith(
         f"the extracted text looks short or wrong: {len(SENTENCE)} characters against"
