@@ -44,6 +44,15 @@ def test_an_element_holding_article_prose_is_not_furniture(wrapper: str) -> None
     assert [r["reason"] for r in prepass(share_bar)] == ["share bar"]
 
 
+def test_a_code_listing_keeps_its_comments() -> None:
+    """A highlighter marks comments in code as `hljs-comment`: the article's text, not a
+    comment section (a git tutorial lost half its listings)."""
+    code = '<pre><code>git add .<span class="hljs-comment"># stage every change</span></code></pre>'
+    tree = lxml_html.fromstring(f"<html><body>{ARTICLE}{code}<div class='comments'>Nice post!</div></body></html>")
+    assert [r["reason"] for r in prepass(tree)] == ["comment section"]
+    assert "# stage every change" in tree.text_content() and "Nice post!" not in tree.text_content()
+
+
 def test_the_size_guard_counts_visible_text_only() -> None:
     """382k characters of inline script made a 20k-character article look small."""
     script = "<script>" + "var x = 1;" * 20_000 + "</script>"

@@ -16,7 +16,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-PREPASS_VERSION = "prepass/v3"
+PREPASS_VERSION = "prepass/v4"
 MAX_SHARE = 0.4
 """An element holding more than this share of the page's visible text is never
 removed: whatever its class says, it may be the article."""
@@ -245,6 +245,12 @@ def _link_list(element: HtmlElement) -> bool:
     return True
 
 
+def _in_code(element: HtmlElement) -> bool:
+    """Inside a code listing, class names are a highlighter's tokens: `hljs-comment`
+    marks a comment in the code, which is the article's text."""
+    return next(element.iterancestors("pre", "code"), None) is not None
+
+
 def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
     """Remove page furniture from the parsed page; return what went and why."""
     body = tree.find(".//body")
@@ -263,7 +269,7 @@ def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
         gone.add(element)
 
     for element in _candidates(root):
-        if inside_removed(element):
+        if inside_removed(element) or _in_code(element):
             continue
         why = _furniture(element)
         if why is None:
