@@ -44,6 +44,18 @@ def test_an_element_holding_article_prose_is_not_furniture(wrapper: str) -> None
     assert [r["reason"] for r in prepass(share_bar)] == ["share bar"]
 
 
+def test_a_list_announced_before_its_wrapper_is_content() -> None:
+    """AsciiDoc writes `<div class="paragraph">...:</div><div class="ulist"><ul>`: the
+    sentence announces the list although it is not the list's own neighbour."""
+    items = "".join(f'<li><p><a href="/pull/{i}">libgccjit: add support for feature {i}</a></p></li>' for i in range(4))
+    intro = "<div class='paragraph'><p>Many patches were sent for review:</p></div>"
+    page = f"<div>{intro}<div class='ulist'><ul>{items}</ul></div></div>"
+    tree = lxml_html.fromstring(f"<html><body>{ARTICLE}{page}</body></html>")
+    assert prepass(tree) == []
+    unannounced = lxml_html.fromstring(f"<html><body>{ARTICLE}<div class='ulist'><ul>{items}</ul></div></body></html>")
+    assert [r["reason"] for r in prepass(unannounced)] == ["list of links"]
+
+
 def test_a_code_listing_keeps_its_comments() -> None:
     """A highlighter marks comments in code as `hljs-comment`: the article's text, not a
     comment section (a git tutorial lost half its listings)."""

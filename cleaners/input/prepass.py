@@ -205,13 +205,20 @@ LINK_LIST_MIN_WORDS = 4
 one-word sections are trafilatura's business): links to other stories, set in the article."""
 LINK_LIST_LINKED_SHARE = 0.9
 LINK_LIST_INTRO_WORDS = 4
+INTRO_WRAPPERS = 2
 _PRICE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:[$€£¥]|USD|EUR|GBP)\b")
 
 
 def _introduced(element: HtmlElement) -> bool:
     """The list follows a sentence that announces it ("The committee cited five reports:"):
-    its links are what the article is about, not other stories."""
+    its links are what the article is about, not other stories. A list alone in its
+    wrapper (`<div class="ulist"><ul>`, as AsciiDoc writes) is announced before the wrapper."""
     before = element.getprevious()
+    for _ in range(INTRO_WRAPPERS):
+        parent = element.getparent()
+        if before is not None or parent is None or parent.tag not in ("div", "section"):
+            break
+        element, before = parent, parent.getprevious()
     if before is None or not isinstance(before.tag, str):
         return False
     intro = " ".join(before.text_content().split())
