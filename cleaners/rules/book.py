@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PhraseError
+from .locate import Lines
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
@@ -193,13 +194,6 @@ def has_nested_repeat(pattern: str) -> bool:
     return walk(_parser.parse(pattern), False)
 
 
-def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
-    for i in range(start, len(lines)):
-        if needle in lines[i]:
-            return i + 1
-    return start + 1 if start < len(lines) else 1
-
-
 def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
     try:
         compiled = re.compile(pattern, re.IGNORECASE)
@@ -219,7 +213,7 @@ def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
 def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, dict[str, list[str]]]]:
     """Parse and validate one phrase file; every problem is reported with file and line."""
     text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
+    lines = Lines(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -233,32 +227,35 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
         if found is None:
             continue
         if not isinstance(found, dict) or set(found) - keys:
-            raise PhraseError(f"{path}:{_line_of(lines, f'[{table}]')}: [{table}] takes {sorted(keys)}")
+            raise PhraseError(f"{path}:{lines.name(table)}: [{table}] takes {sorted(keys)}")
+        start, stop = span = lines.table(table)
         for kind, terms in found.items():
+            at = lines.find(kind, span) or start + 1
             if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-                raise PhraseError(f"{path}:{_line_of(lines, kind)}: [{table}] {kind} must be a list of strings")
-            for term in terms:
-                _check_pattern(term, f"{path}:{_line_of(lines, term)}", f"{table}.{kind}")
+                raise PhraseError(f"{path}:{at}: [{table}] {kind} must be a list of strings")
+            for term in terms:  # in file order: each is looked for from the one before
+                at = lines.find(term, (at - 1, stop)) or at
+                _check_pattern(term, f"{path}:{at}", f"{table}.{kind}")
         file_terms.setdefault(language, {}).update(found)
     rules: list[Rule] = []
     for cleaner, entries in data.items():
         if cleaner not in known_cleaners:
             raise PhraseError(
-                f"{path}:{_line_of(lines, cleaner)}: unknown cleaner {cleaner!r}; "
+                f"{path}:{lines.name(cleaner)}: unknown cleaner {cleaner!r}; "
                 f"phrase rules can belong to: {', '.join(sorted(known_cleaners))}"
             )
         if not isinstance(entries, list):
-            raise PhraseError(f"{path}:{_line_of(lines, cleaner)}: use [[{cleaner}]] (an array of rules)")
-        for entry in entries:
-            rules.append(_rule(entry, cleaner, language, path, lines))
+            raise PhraseError(f"{path}:{lines.name(cleaner)}: use [[{cleaner}]] (an array of rules)")
+        for index, entry in enumerate(entries):
+            rules.append(_rule(entry, cleaner, language, path, lines.entry(cleaner, index), lines))
     return rules, file_terms
 
 
-def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
-    rule_id = entry.get("id")
+def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, span: tuple[int, int], lines: Lines) -> Rule:
+    rule_id = entry.get("id") if isinstance(entry, dict) else None
     if not isinstance(rule_id, str) or not rule_id:
-        raise PhraseError(f"{path}:{_line_of(lines, f'[[{cleaner}]]')}: a [[{cleaner}]] rule has no `id`")
-    at = _line_of(lines, f'"{rule_id}"')
+        raise PhraseError(f"{path}:{span[0] + 1}: a [[{cleaner}]] rule has no `id`")
+    at = lines.find(rule_id, span, quoted=True) or span[0] + 1
     where = f"{path}:{at}"
     unknown = set(entry) - _RULE_KEYS
     if unknown:
@@ -273,7 +270,7 @@ def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
         raise PhraseError(f"{where}: rule {rule_id!r}: `patterns` must be a non-empty list of strings")
     for pattern in patterns:
-        _check_pattern(pattern, f"{path}:{_line_of(lines, pattern, at - 1)}", rule_id)
+        _check_pattern(pattern, f"{path}:{lines.find(pattern, (at - 1, span[1])) or at}", rule_id)
     max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
