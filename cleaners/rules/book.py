@@ -30,6 +30,7 @@ from typing import Any
 
 from ..errors import PhraseError
 from .locate import Lines
+from .safety import problem
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
@@ -194,18 +195,27 @@ def has_nested_repeat(pattern: str) -> bool:
     return walk(_parser.parse(pattern), False)
 
 
-def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
+def _check_pattern(pattern: str, where: str, rule_id: str, *, collapsed: bool = False) -> None:
+    """Refuse, naming file, line and rule, a pattern that does not compile, matches an
+    empty line, would change the other rules it is combined with, or can backtrack
+    catastrophically (`safety`). `collapsed`: it only sees whitespace-collapsed lines."""
     try:
         compiled = re.compile(pattern, re.IGNORECASE)
     except re.error as err:
         raise PhraseError(f"{where}: rule {rule_id!r}: invalid pattern {pattern!r}: {err}") from None
-    if compiled.groups and "(?P<" in pattern:
-        raise PhraseError(f"{where}: rule {rule_id!r}: named groups are reserved, use (?:...) in {pattern!r}")
     if has_nested_repeat(pattern):
         raise PhraseError(
             f"{where}: rule {rule_id!r}: nested quantifier in {pattern!r} can take exponential time; "
             "make the inner repeat possessive (\\w++, \\s*+) or atomic ((?>...))"
         )
+    why = problem(pattern, collapsed=collapsed)
+    if why is not None:
+        advice = (
+            ""
+            if why.startswith(("inline", "named", "back"))
+            else "; make a repeat possessive (\\w++) or atomic ((?>...))"
+        )
+        raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r}: {why}{advice}")
     if compiled.fullmatch("") is not None:
         raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r} matches the empty line")
 
@@ -270,7 +280,8 @@ def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, span: 
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
         raise PhraseError(f"{where}: rule {rule_id!r}: `patterns` must be a non-empty list of strings")
     for pattern in patterns:
-        _check_pattern(pattern, f"{path}:{lines.find(pattern, (at - 1, span[1])) or at}", rule_id)
+        where_pattern = f"{path}:{lines.find(pattern, (at - 1, span[1])) or at}"
+        _check_pattern(pattern, where_pattern, rule_id, collapsed=match == "line")
     max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
     if not isinstance(max_chars, int) or max_chars <= 0:
         raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
