@@ -222,7 +222,14 @@ def _check_pattern(pattern: str, where: str, rule_id: str, *, collapsed: bool = 
 
 def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, dict[str, list[str]]]]:
     """Parse and validate one phrase file; every problem is reported with file and line."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise PhraseError(
+            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+        ) from None
+    except OSError as err:
+        raise PhraseError(f"{path}: cannot read the phrase file: {err.strerror or err}") from None
     lines = Lines(text)
     try:
         data = tomllib.loads(text)
@@ -283,8 +290,8 @@ def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, span: 
         where_pattern = f"{path}:{lines.find(pattern, (at - 1, span[1])) or at}"
         _check_pattern(pattern, where_pattern, rule_id, collapsed=match == "line")
     max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
-    if not isinstance(max_chars, int) or max_chars <= 0:
-        raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
+    if not isinstance(max_chars, int) or isinstance(max_chars, bool) or not 0 < max_chars <= 1_000_000:
+        raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer (at most 1000000)")
     needs_neighbour = entry.get("needs_neighbour", False)
     if not isinstance(needs_neighbour, bool):
         raise PhraseError(f"{where}: rule {rule_id!r}: needs_neighbour must be true or false")
