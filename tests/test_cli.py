@@ -203,6 +203,8 @@ def test_on_a_terminal_the_summary_is_tables_and_an_empty_file_is_no_failure(pre
         (b"\xff\xfe[run]\n", "bad.toml: not UTF-8 text (byte 0xff at offset 0)"),
         (None, "bad.toml: is a folder; give the config file"),
         (b'[cleaners]\nphrase_files = ["latin1.toml"]\n', "latin1.toml: not UTF-8 text (byte 0xe9 at offset 12)"),
+        (b'[cleaners]\nphrase_files = ["slow.toml"]\n', "slow.toml:6: rule 'slow': pattern '(?:a|a)*!': a repeated"),
+        (b'[cleaners]\nphrase_files = ["flags.toml"]\n', "flags.toml:6: rule 'dotall': pattern '(?s)zzz foo': inline"),
     ],
 )
 def test_a_config_of_the_wrong_type_or_size_is_one_line_naming_file_and_key(
@@ -214,6 +216,11 @@ def test_a_config_of_the_wrong_type_or_size_is_one_line_naming_file_and_key(
     else:
         path.write_bytes(config)
     (tmp_path / "latin1.toml").write_bytes(b'language = "\xe9"\n')
+    for name, rule, pattern in [("slow", "slow", "(?:a|a)*!"), ("flags", "dotall", "(?s)zzz foo")]:
+        (tmp_path / f"{name}.toml").write_text(
+            f'language = "en"\n\n[[remove_navigation_chrome]]\nid = "{rule}"\nreason = "r"\n'
+            f"patterns = ['{pattern}']\n"
+        )
     done = boilerstrip("clean", str(ROOT / "raw"), "--out", str(tmp_path / "out"), "--config", str(path))
     assert message in one_line_error(done)
     assert not (tmp_path / "out").exists()

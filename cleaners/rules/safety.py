@@ -106,6 +106,9 @@ def _literals(items: Items) -> list[tuple[Any, int]]:
 
 @dataclass(frozen=True)
 class Context:
+    """What the walk over one pattern knows: its sample characters, and whether the
+    lines it sees have their whitespace collapsed."""
+
     universe: str
     collapsed: bool
 
@@ -260,6 +263,7 @@ def _ambiguous(alternatives: list[Items], universe: str) -> bool:
 
 
 def _walk(items: Items, inside_repeat: bool, ctx: Context) -> str | None:
+    """The first dangerous shape in `items` (see the module's list), or None."""
     universe = ctx.universe
     flat = _flat(items)
     for i, (op, av) in enumerate(flat):
