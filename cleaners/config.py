@@ -65,8 +65,16 @@ DEFAULT_ORDER: tuple[str, ...] = tuple(name for name in PIPELINE if not REGISTRY
 
 SETTINGS: tuple[Option, ...] = (
     Option("review_share", 0.4, "flag a document that loses more than this share of its words", above=0, maximum=1),
-    Option("max_rounds", 3, "a step that changed something runs again, up to this many times in all", minimum=1),
-    Option("extract_timeout", 30.0, "HTML: seconds one page's extraction may take", above=0, unit="seconds"),
+    Option(
+        "max_rounds",
+        3,
+        "a step that changed something runs again, up to this many times in all",
+        minimum=1,
+        maximum=100,
+    ),
+    Option(
+        "extract_timeout", 30.0, "HTML: seconds one page's extraction may take", above=0, maximum=3600, unit="seconds"
+    ),
 )
 """The pipeline's own numeric settings; each step declares its options itself."""
 
@@ -223,6 +231,7 @@ def phrase_book(config: Config) -> PhraseBook:
 
 def from_mapping(table: Mapping[str, object], *, base_dir: Path, where: str) -> Config:
     """Build a Config from the ``[cleaners]`` table, validating every key."""
+    _expect(isinstance(table, Mapping), where, "must be a table ([cleaners] with keys under it)")
     unknown = set(table) - known_keys()
     _expect(not unknown, where, f"unknown keys {sorted(unknown)}; known: {sorted(known_keys())}")
     values: dict[str, Any] = dict(table)
@@ -251,6 +260,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the config file (a .toml file)") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+        ) from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the config file: {err.strerror or err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -123,18 +122,27 @@ def _find_diff(path: Path, out: Path) -> Path:
     manifest = out / MANIFEST
     if not manifest.exists():
         usage_error(f"{path} is not a .diff and {manifest} does not exist")
+    from ..report.folder import ReportError
+    from ..report.records import inside, read_manifest
+
     wanted = path.as_posix()
     best: dict | None = None
-    with open(manifest, encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            source = record["source"]
-            if (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
+    try:
+        for record in read_manifest(manifest):
+            source = record.get("source") or ""
+            if source and (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
                 if best is None or len(source) > len(best["source"]):
-                    best = record
+                    best = dict(record)
+    except ReportError as err:
+        usage_error(str(err))
+    except OSError as err:
+        usage_error(f"cannot read {manifest}: {err.strerror or err}")
     if best is None:
         usage_error(f"{path} is not in {manifest}")
-    return out / best["diff"]
+    diff = inside(out, best["diff"])
+    if diff is None:
+        usage_error(f"{manifest}: the diff log of {best['source']} ({best['diff']}) is not inside {out}")
+    return diff
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -145,6 +153,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(args.out)
     except ReportError as err:
         print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"boilerstrip: error: cannot write the report in {args.out}: {err}", file=sys.stderr)
         return 1
     print(path)
     return 0
