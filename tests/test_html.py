@@ -146,6 +146,25 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
     assert record["error"] == "cleaning failed: ExtractionTimeout: extraction took longer than 0.2 s"
 
 
+def test_the_extractors_own_error_handling_cannot_swallow_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's load_html catches `Exception` around its parse and parses again,
+    with no timer left: the limit must pass through it."""
+    import trafilatura.utils
+
+    parse = trafilatura.utils.fromstring
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.utils, "fromstring", slow_parse)
+    page = b"<html><body><p>" + b"text " * 100 + b"</p></body></html>"
+    started = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match=r"longer than 0\.2 s"):
+        clean(page, config=Config(extract_timeout=0.2))
+    assert time.monotonic() - started < 2
+
+
 def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None:
     from boilerstrip.cleaners.steps.title import headline_keys
 

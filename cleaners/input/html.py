@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import codecs
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
-from types import FrameType
-from typing import Any, NoReturn, TypedDict
+from typing import Any, TypedDict
 
 from lxml.html import HtmlElement
 
+from .. import limits
 from ..errors import ExtractionTimeout
 from .prepass import PREPASS_VERSION, prepass, visible_chars
 
@@ -135,24 +132,11 @@ def _language(tree: HtmlElement) -> str | None:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(seconds: float | None) -> AbstractContextManager[None]:
     """Raise ExtractionTimeout in this thread after `seconds` (main thread only: that
-    is where the command line, workers and serve run flows; elsewhere no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(_signum: int, _frame: FrameType | None) -> NoReturn:
-        raise ExtractionTimeout(f"extraction took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    is where the command line, workers and serve run flows; elsewhere no limit). The
+    timer's exception passes through trafilatura's `except Exception` (`limits`)."""
+    return limits.time_limit(seconds, lambda: ExtractionTimeout(f"extraction took longer than {seconds:g} s"))
 
 
 def extract(html: str, timeout: float | None = 30.0) -> Extracted:
