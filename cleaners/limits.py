@@ -6,7 +6,9 @@ when the first parse raised) let it pass. At the limit's own boundary it becomes
 library error the caller asked for (`ExtractionTimeout`, `CleaningTimeout`), an
 ordinary Exception. Limits nest: an inner limit that would end after the outer one
 leaves the outer in charge; otherwise it takes the timer and gives the outer its
-remaining time back when it ends.
+remaining time back when it ends. Some libraries catch everything (langdetect's
+profile loader has a bare `except:`), so an expired timer fires again every
+`REPEAT` seconds until the block has ended.
 
 Signals interrupt Python code and the `re` engine, not a C library in the middle of a
 call (libxml2 parsing): the handler runs when the call returns. What a C parser might
@@ -21,6 +23,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+
+REPEAT = 0.1
+"""Seconds between the timer's signals once the limit has passed."""
 
 
 class _Expired(BaseException):
@@ -39,7 +44,7 @@ def time_limit(seconds: float | None, error: Callable[[], Exception]) -> Iterato
     if not seconds or not usable():
         yield
         return
-    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    outer_left, outer_repeat = signal.getitimer(signal.ITIMER_REAL)
     if outer_left and outer_left <= seconds:
         yield  # the enclosing limit ends first: it stays in charge
         return
@@ -51,14 +56,16 @@ def time_limit(seconds: float | None, error: Callable[[], Exception]) -> Iterato
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
     try:
         yield
     except _Expired:
+        done = True
         raise error() from None
     finally:
         done = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_left:  # the enclosing limit's timer, less the time spent here
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-3))
+            left = max(outer_left - (time.monotonic() - started), 1e-3)
+            signal.setitimer(signal.ITIMER_REAL, left, outer_repeat)

@@ -19,8 +19,8 @@ from typing import Any, TypedDict
 
 from lxml.html import HtmlElement
 
-from .. import limits
 from ..errors import ExtractionTimeout
+from ..limits import time_limit as _time_limit
 from .prepass import PREPASS_VERSION, prepass, visible_chars
 
 EXTRACTOR = "trafilatura"
@@ -136,7 +136,7 @@ def time_limit(seconds: float | None) -> AbstractContextManager[None]:
     """Raise ExtractionTimeout in this thread after `seconds` (main thread only: that
     is where the command line, workers and serve run flows; elsewhere no limit). The
     timer's exception passes through trafilatura's `except Exception` (`limits`)."""
-    return limits.time_limit(seconds, lambda: ExtractionTimeout(f"extraction took longer than {seconds:g} s"))
+    return _time_limit(seconds, lambda: ExtractionTimeout(f"extraction took longer than {seconds:g} s"))
 
 
 def extract(html: str, timeout: float | None = 30.0) -> Extracted:
