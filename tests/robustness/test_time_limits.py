@@ -111,3 +111,41 @@ def test_a_run_with_a_backtracking_rule_finishes(prefect_server, tmp_path: Path,
         == "cleaning failed: CleaningTimeout: cleaning took longer than 5 s (document_timeout)"
     )
     assert len(rows) == 5 and all(row["status"] == "cleaned" for row in rows.values())
+
+
+def attribute_flood(attributes: int = 200_000) -> bytes:
+    """The issue's page: 1.9 MB, one <div> with 200,000 attributes. libxml2 checks each
+    new attribute against all the earlier ones, in C: minutes, and no signal reaches it."""
+    flood = " ".join(f'a{i}="1"' for i in range(attributes))
+    return f"<html><body><div {flood}><p>{ARTICLE}</p></div></body></html>".encode()
+
+
+def test_a_page_the_parser_would_take_minutes_on_is_refused_before_parsing(tmp_path: Path) -> None:
+    page = attribute_flood()
+    assert len(page) > 1_900_000
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "flood.html").write_bytes(page)
+    job = Job(InputRoot.of(tmp_path / "raw"), str(tmp_path / "out"), Config(extract_timeout=5), "fp")
+    started = time.monotonic()
+    record = run_one(job, Task(Item("flood.html", "flood.txt", "html")))
+    assert time.monotonic() - started < 5
+    assert record["status"] == "failed"
+    assert record["error"] == (
+        "cleaning failed: InputError: a tag with 200000 attributes, more than 1000 "
+        '(<div a0="1" a1="1" a2="1" a3="1" a4="1" ...): '
+        "refused before parsing (the HTML parser would take minutes on it)"
+    )
+
+
+def test_the_shape_check_counts_attributes_as_the_parser_reads_them() -> None:
+    from boilerstrip.cleaners.input.html import MAX_ATTRIBUTES, shape_problem
+
+    def tag(attributes: list[str]) -> str:
+        return f"<html><body><div {' '.join(attributes)}><p>{ARTICLE}</p></div></body></html>"
+
+    many = MAX_ATTRIBUTES + 1
+    assert shape_problem(tag([f"a{i}" for i in range(MAX_ATTRIBUTES)])) is None
+    assert shape_problem(tag([f'a{i}=">"' for i in range(many)]))  # a quoted > does not end the tag
+    assert shape_problem(tag([f"a{i}=<b" for i in range(many)]))  # nor does an unquoted <
+    assert shape_problem(tag([f"a{i}" for i in range(many)]))
+    assert shape_problem(f'<img src="data:image/png;base64,{"QUJD" * 250_000}" alt="a long tag is fine">') is None
