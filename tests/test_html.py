@@ -20,6 +20,26 @@ def test_declared_charset_follows_browsers() -> None:
     assert declared_charset(b'<meta charset="no-such-codec">') is None
 
 
+LYING_PAGE = (
+    "<html><head><meta charset='{charset}'><title>Le conseil</title></head><body><article>"
+    "<p>Le conseil municipal s'est réuni à Besançon mardi soir pour voter le budget de l'année prochaine.</p>"
+    "<p>« Nous avons dû faire des choix difficiles », a déclaré la maire, après un débat de trois heures.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize("charset", ["windows-1251", "iso-8859-2", "iso-8859-5", "koi8-r"])
+def test_a_single_byte_charset_declared_on_utf8_bytes_is_not_believed(charset: str) -> None:
+    """Bytes that are valid UTF-8, multibyte sequences and all, are not text in a legacy
+    single-byte charset (in those, letters come in runs no UTF-8 allows): the page lies."""
+    result = clean(LYING_PAGE.format(charset=charset).encode("utf-8"), format="html")
+    assert "s'est réuni à Besançon" in result.text and "« Nous avons dû" in result.text
+    assert result.meta.encoding == "utf-8"
+    cyrillic = "<html><head><meta charset='{}'></head><body><p>Совет собрался во вторник вечером.</p></body></html>"
+    for legacy in ("windows-1251", "koi8-r", "iso-8859-5"):  # a page that tells the truth is read as it says
+        assert "Совет собрался" in clean(cyrillic.format(legacy).encode(legacy), format="html").text
+
+
 def test_html_is_recognised_by_content() -> None:
     assert looks_like_html("<!-- x -->\n<!DOCTYPE html><html><body><p>Hi</p></body></html>")
     assert looks_like_html("<div><p>a</p><p>b</p><span>c</span><a href=x>d</a><br></div>")
