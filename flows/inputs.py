@@ -12,7 +12,9 @@ every name it parses, which made memory grow with the corpus.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -123,7 +125,15 @@ class InputRoot:
         return root / source
 
     def read(self, source: str, limit: int) -> bytes:
-        return read_input(self.path_of(source), limit)
+        """The file's bytes (`read_input`). Below a local input folder no symbolic link is
+        followed, in the file's name or in any folder on its way: discovery refused links,
+        and one that replaced a file or folder since must not lead out of the folder."""
+        path = self.path_of(source)
+        if isinstance(path, str):
+            return read_input(path, limit)
+        if path == self.path:  # the one file the user named: its own name may be a link
+            return read_input(path.resolve(), limit)
+        return read_input(path, limit, below=self.path)
 
     def discover(self) -> Iterator[Item]:
         """Every accepted file, depth first, names sorted within a folder.
@@ -216,18 +226,81 @@ def _discover_url(url: str) -> Iterator[Item]:
         stack.extend(reversed(subfolders))
 
 
-def read_input(path: Path | str, limit: int) -> bytes:
+def read_input(path: Path | str, limit: int, *, below: Path | None = None) -> bytes:
     """The file's bytes, decompressed when they are gzip (by their magic bytes, whatever
     the name; every member of a multi-member file); refuse anything beyond `limit`
     bytes before it is all in memory (a gzip bomb stops at the limit). A `.gz` name on
-    bytes that are not gzip is an error, not text. `path` may be an fsspec URL."""
+    bytes that are not gzip is an error, not text. `path` may be an fsspec URL.
+
+    A local file is opened without following a symbolic link (nor one in a folder of
+    its path under `below`) and without blocking, and read only if it is a regular
+    file: a file replaced by a link or a named pipe since discovery fails, with the
+    reason, instead of copying a file from elsewhere or waiting forever."""
     if isinstance(path, str):
         import fsspec
 
         with fsspec.open(path, "rb") as handle:
             return _read_limited(handle, path.lower().endswith(".gz"), limit)
-    with open(path, "rb") as handle:
+    with os.fdopen(_open_regular(path, below), "rb") as handle:
         return _read_limited(handle, path.name.lower().endswith(".gz"), limit)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+
+
+def _open_regular(path: Path, below: Path | None) -> int:
+    """A descriptor of `path`, opened as `read_input` says; OSError with the reason if not."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC | _NOFOLLOW
+    if below is None:
+        fd = _open(path, flags, None, "symbolic link: not followed")
+    else:
+        *folders, name = path.relative_to(below).parts
+        folder = os.open(below, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+        try:
+            for part in folders:
+                inner = _open(part, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC | _NOFOLLOW, folder, _LINKED_FOLDER)
+                os.close(folder)
+                folder = inner
+            fd = _open(name, flags, folder, "symbolic link: not followed")
+        finally:
+            os.close(folder)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+            raise OSError(errno.EINVAL, f"not a regular file but {kind}")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+_LINKED_FOLDER = "a folder on its path is a symbolic link: not followed"
+
+
+def _open(name: str | Path, flags: int, folder: int | None, linked: str) -> int:
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except OSError as err:
+        if err.errno == errno.ELOOP or (err.errno == errno.ENOTDIR and _is_link(name, folder)):
+            raise OSError(errno.ELOOP, linked) from None  # Linux: ENOTDIR for O_DIRECTORY on a link
+        raise
+
+
+def _is_link(name: str | Path, folder: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def _read_limited(handle, named_gz: bool, limit: int) -> bytes:
