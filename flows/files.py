@@ -4,6 +4,7 @@ writes into it (a final name only ever holds a whole file)."""
 from __future__ import annotations
 
 import os
+import secrets
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -85,11 +86,23 @@ def contained(out_dir: Path, path: Path, cache: dict | None = None) -> Path:
     return path
 
 
+def temporary(folder: Path) -> tuple[int, str]:
+    """A new file for writing in `folder`, under a name no one else uses. Unlike
+    `tempfile.mkstemp` (always 0600), it is created 0666 less the umask, as `open` would:
+    outputs are for downstream tools and other users, and a rename keeps the mode."""
+    while True:
+        name = os.path.join(folder, f".part.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), name
+        except FileExistsError:
+            continue
+
+
 def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
     """Write to a temporary file, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     where = tmp_dir if tmp_dir is not None else path.parent
-    fd, tmp = tempfile.mkstemp(dir=where, prefix=".part.", suffix=".tmp")
+    fd, tmp = temporary(where)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -119,7 +132,7 @@ class AtomicWriter:
         if path.parent not in self.made:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.made.add(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=".part.", suffix=".tmp")
+        fd, tmp = temporary(self.tmp_dir)
         try:
             with os.fdopen(fd, "wb", closefd=False) as handle:
                 handle.write(data)

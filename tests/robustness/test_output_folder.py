@@ -3,6 +3,7 @@ every overlap of RAW and OUT is refused before Prefect starts, symbolic links re
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,39 @@ def test_every_overlap_of_raw_and_out_is_refused(tmp_path: Path, case: str) -> N
     done = boilerstrip("clean", str(args[0]), "--out", str(args[1]))
     assert one_line_error(done) == expected
     assert sorted(p.name for p in raw.iterdir()) == ["a.txt"]
+
+
+def modes(out: Path) -> dict[str, int]:
+    """Permission bits of every output a user sees (the run's hidden folders aside)."""
+    return {
+        str(p.relative_to(out)): p.stat().st_mode & 0o777
+        for p in sorted(out.rglob("*"))
+        if not p.relative_to(out).parts[0].startswith(".")
+    }
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077], ids=["022", "077"])
+def test_atomic_writes_honour_the_umask(tmp_path: Path, umask: int) -> None:
+    from boilerstrip.flows.files import AtomicWriter, write_atomic
+
+    saved = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "one.txt", b"one\n")
+        writer = AtomicWriter(tmp_path)
+        writer.write(tmp_path / "two.txt", b"two\n")
+        writer.close()
+    finally:
+        os.umask(saved)
+    assert modes(tmp_path) == {"one.txt": 0o666 & ~umask, "two.txt": 0o666 & ~umask}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077], ids=["022", "077"])
+def test_every_output_of_a_run_honours_the_umask(prefect_server, tmp_path: Path, umask: int) -> None:
+    out = tmp_path / "out"
+    done = boilerstrip("clean", str(ROOT / "raw"), "--out", str(out), umask=umask)
+    assert done.returncode == 0, done.stderr
+    found = modes(out)
+    assert {"manifest.jsonl", "run-summary.md", "effective-config.toml", "report.html"} <= set(found)
+    assert any(name.endswith(".diff") for name in found) and any(name.startswith("report/") for name in found)
+    expected = {name: (0o777 if (out / name).is_dir() else 0o666) & ~umask for name in found}
+    assert found == expected
