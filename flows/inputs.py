@@ -22,7 +22,7 @@ from boilerstrip.cleaners.input.compressed import Corrupt as CorruptInput
 from boilerstrip.cleaners.input.compressed import TooLarge as InputTooLarge
 from boilerstrip.cleaners.input.compressed import gunzip, is_gzip
 
-from .outputs import TEXT, display
+from .outputs import TEXT, display, safe_output
 
 SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20
@@ -39,13 +39,13 @@ class Item:
 
 
 def output_for(source: str) -> str:
-    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
-    operations, not pathlib, which interns every name it parses (see `discover`)."""
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff), made safe
+    by `safe_output`. String operations, not pathlib, which interns every name it parses (see `discover`)."""
     folder, _, name = source.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}"
+    return safe_output(f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}")
 
 
 def format_for(source: str) -> str:
