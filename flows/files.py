@@ -3,6 +3,7 @@ writes into it (a final name only ever holds a whole file)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import tempfile
@@ -48,6 +49,9 @@ def output_problem(out: Path) -> str | None:
         return err.strerror or str(err)
     return None
 
+
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+"""Errors of the output folder as a whole, not of one name: the run stops on them."""
 
 TMP_DIR = ".boilerstrip-tmp"
 """Temporary files live here, inside the output folder (so the final rename is atomic,
@@ -128,10 +132,14 @@ class AtomicWriter:
         self.made: set[Path] = set()  # folders made for this batch
         self.verdicts: dict = {}  # contained()'s verdicts, for this batch
 
+    def folder(self, folder: Path) -> None:
+        """Make an output's folder (once per batch)."""
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+
     def write(self, path: Path, data: bytes) -> None:
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
+        self.folder(path.parent)
         fd, tmp = temporary(self.tmp_dir)
         try:
             with os.fdopen(fd, "wb", closefd=False) as handle:
