@@ -79,6 +79,7 @@ def clean_corpus(
     dask: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    wait_for_lock: float = 0,
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
@@ -90,13 +91,31 @@ def clean_corpus(
     the other arguments override them. `workers` local processes clean (0: one per
     core; 1: the flow process itself); `repeated_lines` gathers the corpus statistics
     for `remove_repeated_lines` first; `dask` records that the caller started this flow
-    on Dask; `progress` is told after every batch.
+    on Dask; `progress` is told after every batch. One run at a time writes into
+    `out_dir`: another run's lock on it fails this one (`OutputBusy`), at once or after
+    `wait_for_lock` seconds.
     """
     logger = get_run_logger()
     settings = (settings or load_settings(config)).with_run(
         batch_size=batch_size, format=format, workers=workers, repeated_lines=repeated_lines, dask=dask
     )
-    plan = Plan.make(InputRoot.of(raw_dir), output_root(out_dir), settings, force=force, progress=progress)
+    plan = Plan.make(
+        InputRoot.of(raw_dir),
+        output_root(out_dir),
+        settings,
+        force=force,
+        progress=progress,
+        wait_for_lock=wait_for_lock,
+        waiting=logger.warning,
+    )
+    try:
+        return _run(plan, settings)
+    finally:
+        plan.release()
+
+
+def _run(plan: Plan, settings: Settings) -> dict[str, int]:
+    logger = get_run_logger()
     batches = plan.batches()
     first = list(islice(batches, 2))
     execution = Execution(settings.run.workers, batches=len(first), per_process=plan.raw.per_process)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .files import reset_tmp, write_atomic
 from .inputs import InputRoot
+from .lock import OutputLock
 from .manifest import Journal, Outcome, Previous, Summary
 from .outputs import SETTINGS, display
 from .settings import Settings
@@ -35,16 +36,39 @@ class Plan:
     summary: Summary = field(default_factory=Summary)
     progress: Progress | None = None
     started: float = field(default_factory=time.monotonic)
+    lock: OutputLock | None = None
 
     @classmethod
     def make(
-        cls, raw: InputRoot, out: Path, settings: Settings, *, force: bool = False, progress: Progress | None = None
+        cls,
+        raw: InputRoot,
+        out: Path,
+        settings: Settings,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+        wait_for_lock: float = 0,
+        waiting: Callable[[str], object] | None = None,
     ) -> Plan:
-        """Check the paths, read what the last run left, and open this run's journal; the
-        effective settings are written first, so a run can always be audited."""
+        """Check the paths, take the output folder (`OutputBusy` when another run has it
+        after `wait_for_lock` seconds), read what the last run left, and open this run's
+        journal; the effective settings are written first, so a run can always be audited.
+        `release` (or `close`) lets the folder go."""
         problem = raw.problem() or raw.overlap(out)
         if problem:
             raise ValueError(problem)
+        lock = OutputLock(out)
+        lock.acquire(wait_for_lock, waiting)
+        try:
+            return cls._make(raw, out, settings, force, progress, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _make(
+        cls, raw: InputRoot, out: Path, settings: Settings, force: bool, progress: Progress | None, lock: OutputLock
+    ) -> Plan:
         run = settings.run
         job = Job(
             raw=raw,
@@ -60,7 +84,7 @@ class Plan:
         previous = None if force else Previous(out)
         tmp = reset_tmp(out)
         write_atomic(out / SETTINGS, settings.to_toml().encode("utf-8"), tmp)
-        return cls(raw, out, settings, job, previous, tmp, Journal(out), progress=progress)
+        return cls(raw, out, settings, job, previous, tmp, Journal(out), progress=progress, lock=lock)
 
     def batches(self) -> Iterator[tuple[list[Task], list[dict]]]:
         """Batches of work in discovery order, and the collision failures found while
@@ -116,7 +140,16 @@ class Plan:
         return self.summary.write(self.out, str(self.raw), time.monotonic() - self.started, self.tmp)
 
     def close(self) -> None:
+        """The run is done: nothing is left to resume, and the folder is free."""
         self.journal.close()
+        self.release()
+
+    def release(self) -> None:
+        """Stop using the output folder, done or not (a failed run's journal stays, to be
+        resumed): a long-lived process (serve, a worker) must not keep it locked."""
+        self.journal.handle.close()
+        if self.lock is not None:
+            self.lock.release()
 
     def counts(self) -> dict[str, int]:
         return {"files": self.summary.files, **self.summary.status, "flagged": len(self.summary.flagged)}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import localserver
 from ..outputs import DIFF, MANIFEST, REPORT, SUMMARY
-from .common import check_inputs, parameters, usage_error
+from .common import busy, check_free, check_inputs, parameters, usage_error
 
 
 class Progress:
@@ -65,6 +65,7 @@ def print_summary(markdown: str) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     settings = check_inputs(args)
+    check_free(args)
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     via = localserver.configure_environment()
@@ -86,6 +87,7 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     from ..flow import clean_corpus, count_inputs
+    from ..lock import OutputBusy
 
     progress = Progress(count_inputs(args.raw))
     started = time.time()
@@ -102,6 +104,9 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
         # which prints "Still processing items" warnings while it waits.
         APILogWorker.drain_all(timeout=10)
         EventsWorker.drain_all(timeout=10)
+    except OutputBusy as err:  # another run took the folder since check_free, or did not let go in time
+        progress.close()
+        busy(str(err))
     finally:
         progress.close()
     print_summary((args.out / SUMMARY).read_text(encoding="utf-8"))
