@@ -41,17 +41,49 @@ def output_problem(out: Path) -> str | None:
     try:
         if existing == out:
             fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
-            os.close(fd)
-            os.unlink(probe)
+            try:  # a block of data: a full disk or quota still lets an empty file be made
+                os.write(fd, bytes(PROBE))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                os.unlink(probe)
         else:
             os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".boilerstrip-probe-"))
+        space = os.statvfs(existing)
     except OSError as err:
         return err.strerror or str(err)
+    if space.f_bavail == 0:
+        return "no space left on device"
     return None
+
+
+PROBE = 4096
 
 
 DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 """Errors of the output folder as a whole, not of one name: the run stops on them."""
+
+
+class OutputFull(BoilerstripError, RuntimeError):
+    """The output folder took no more writes (full, over quota, read-only): the run stopped;
+    what it wrote is kept and journaled, and the next run resumes from there."""
+
+
+def disk_error(err: BaseException | None) -> OSError | None:
+    """`err`, or what caused it, when it is an error of the whole output folder."""
+    while err is not None:
+        if isinstance(err, OSError) and err.errno in DISK_ERRORS:
+            return err
+        err = err.__cause__ or err.__context__
+    return None
+
+
+def stopped(out: Path, err: OSError, done: int) -> OutputFull:
+    return OutputFull(
+        f"run stopped: output folder {out}: {err.strerror or err}; {done} file(s) were done and recorded, and what "
+        "was written is kept: make room (or make it writable) and run again to resume"
+    )
+
 
 TMP_DIR = ".boilerstrip-tmp"
 """Temporary files live here, inside the output folder (so the final rename is atomic,

@@ -12,6 +12,7 @@ checks, batches, journal and totals) lives in `flows.plan`; where batches run, i
 # entrypoint (serve, a worker) string annotations such as "Settings | None" were not
 # resolved ("Clean_CorpusModel is not fully defined"), so every scheduled run failed.
 from concurrent.futures import Executor
+from contextlib import closing
 from itertools import chain, islice
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.flows import runners
 from boilerstrip.flows.corpus import LineCounts, write_statistics
 from boilerstrip.flows.execution import Execution
-from boilerstrip.flows.files import output_root
+from boilerstrip.flows.files import disk_error, output_root, stopped
 from boilerstrip.flows.inputs import InputRoot
 from boilerstrip.flows.manifest import Outcome
 from boilerstrip.flows.outputs import Status
@@ -38,11 +39,12 @@ from boilerstrip.flows.work import Job, Task, site_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
-    """I/O trouble writing outputs (a full disk, a network filesystem hiccup) may pass."""
+    """I/O trouble writing outputs (a network filesystem hiccup) may pass; a full or
+    read-only disk does not in a second (the run stops instead, see `Plan.record`)."""
     try:
         state.result()
     except Exception as exc:
-        return isinstance(exc, OSError)
+        return isinstance(exc, OSError) and disk_error(exc) is None
     return False
 
 
@@ -110,6 +112,11 @@ def clean_corpus(
     )
     try:
         return _run(plan, settings)
+    except OSError as err:  # writing the manifest or summary, or the statistics
+        full = disk_error(err)
+        if full is None:
+            raise
+        raise stopped(plan.out, full, plan.summary.files) from None
     finally:
         plan.release()
 
@@ -124,8 +131,9 @@ def _run(plan: Plan, settings: Settings) -> dict[str, int]:
     with execution.open():
         table = _line_statistics(plan, execution) if settings.run.repeated_lines else None
         start = lambda batch: _start_batch(execution, plan.job, batch[0], table)  # noqa: E731
-        for (tasks, refused), state in execution.in_order(chain(first, batches), start):
-            plan.record(tasks, refused, state)
+        with closing(execution.in_order(chain(first, batches), start)) as results:
+            for (tasks, refused), state in results:
+                plan.record(tasks, refused, state)
         text = plan.finish()
         if settings.run.report:
             text += report_section(plan.out, logger, execution.pages)
@@ -161,10 +169,12 @@ def _start_batch(execution: Execution, job: Job, tasks: list[Task], table: dict[
 def _line_statistics(plan: Plan, execution: Execution) -> dict[str, SiteRepeats]:
     """The reduce step: every batch's counts added, the verdict per site written."""
     counts = LineCounts()
-    for _tasks, state in execution.in_order(plan.chunks(), lambda tasks: execution.start(count_lines, plan.job, tasks)):
-        if not state.is_completed():
-            raise RuntimeError(f"repeated-line statistics: a batch failed after retries: {state.message}")
-        counts.merge(state.result())
+    start = lambda tasks: execution.start(count_lines, plan.job, tasks)  # noqa: E731
+    with closing(execution.in_order(plan.chunks(), start)) as results:
+        for _tasks, state in results:
+            if not state.is_completed():
+                raise RuntimeError(f"repeated-line statistics: a batch failed after retries: {state.message}")
+            counts.merge(state.result())
     table = counts.select(plan.settings.cleaners)
     write_statistics(plan.out, counts, table, plan.tmp)
     get_run_logger().info("repeated-line statistics: %d sites, %d distinct lines", len(table), counts.distinct())

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import reset_tmp, write_atomic
+from .files import disk_error, reset_tmp, stopped, write_atomic
 from .inputs import InputRoot
 from .lock import OutputLock
 from .manifest import Journal, Outcome, Previous, Summary
@@ -127,9 +127,18 @@ class Plan:
         if state is not None and state.is_completed():
             done = done.then(state.result())
         elif state is not None:
+            full = disk_error(state.result(raise_on_failure=False))
+            if full is not None:  # every later batch would fail too; its files are left to the rerun
+                raise stopped(self.out, full, self.summary.files)
             reason = f"batch failed after retries: {state.message}"
             done = done.then(Outcome.of([failure(t.item, reason) for t in tasks]))
-        self.journal.append(done.lines)
+        try:
+            self.journal.append(done.lines)
+        except OSError as err:
+            full = disk_error(err)
+            if full is None:
+                raise
+            raise stopped(self.out, full, self.summary.files) from None
         self.summary.merge(done.summary)
         if self.progress is not None:
             self.progress(self.summary.files, dict(self.summary.status))
@@ -147,7 +156,10 @@ class Plan:
     def release(self) -> None:
         """Stop using the output folder, done or not (a failed run's journal stays, to be
         resumed): a long-lived process (serve, a worker) must not keep it locked."""
-        self.journal.handle.close()
+        try:
+            self.journal.handle.close()
+        except OSError:  # the last lines could not be flushed (a full disk): a cut line is not resumed
+            pass
         if self.lock is not None:
             self.lock.release()
 
