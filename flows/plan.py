@@ -61,9 +61,12 @@ class Plan:
         lock.acquire(wait_for_lock, waiting)
         try:
             return cls._make(raw, out, settings, force, progress, lock)
-        except BaseException:
+        except BaseException as err:
             lock.release()
-            raise
+            full = disk_error(err)
+            if full is None:
+                raise
+            raise stopped(out, full, 0) from None
 
     @classmethod
     def _make(

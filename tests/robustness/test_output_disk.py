@@ -120,3 +120,20 @@ def test_a_full_or_read_only_output_folder_is_refused_before_prefect_starts(tmp_
         done = clean(ROOT / "raw", folder)
         assert done.returncode == 2, done.stderr
         assert done.stderr == f"boilerstrip: error: cannot write to output folder {folder}: {why}\n"
+
+
+def test_a_disk_full_before_the_first_batch_stops_the_flow_with_the_same_line(tmp_path: Path, monkeypatch) -> None:
+    """serve and workers make no pre-flight check: the flow's own start says it as well."""
+    from boilerstrip.flows import files, plan
+    from boilerstrip.flows.inputs import InputRoot
+    from boilerstrip.flows.lock import probe
+    from boilerstrip.flows.settings import load_settings
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(plan, "write_atomic", full)
+    out = tmp_path / "out"
+    with pytest.raises(files.OutputFull, match=r"run stopped: .*No space left on device; 0 file"):
+        plan.Plan.make(InputRoot.of(ROOT / "raw"), out, load_settings(None))
+    assert probe(out) is None  # the folder is free again
