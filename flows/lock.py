@@ -3,9 +3,10 @@
 Two runs on one folder would append to one journal, delete each other's files and
 empty each other's temporary folder. `flock` is held by the open file, so the kernel
 drops it when the run's process ends, however it ends (a SIGKILL leaves no stale lock);
-the file itself stays, holding the last holder's PID, for the message of a run that
-finds the folder busy. Worker processes never hold it: they are spawned, and the file
-is closed on exec. The file is hidden, so an input folder cannot hold one of that name.
+the file itself stays, holding its holder's PID while held, for the message of a run
+that finds the folder busy, and is emptied when a run ends. Worker processes never
+hold it: they are spawned, and the file is closed on exec. The file is hidden, so an
+input folder cannot hold one of that name.
 """
 
 from __future__ import annotations
@@ -58,8 +59,13 @@ class OutputLock:
         self.fd = fd
 
     def release(self) -> None:
-        """Let the next run in (closing the file drops the lock)."""
+        """Let the next run in (closing the file drops the lock). The PID is cleared first:
+        a run that ends leaves the same (empty) file as any other."""
         if self.fd is not None:
+            try:
+                os.ftruncate(self.fd, 0)
+            except OSError:
+                pass  # the lock goes with the file all the same
             os.close(self.fd)
             self.fd = None
 

@@ -124,3 +124,12 @@ def test_a_sigkilled_run_leaves_no_stale_lock(prefect_server, tmp_path: Path) ->
             pass
     assert {r["status"] for r in records(out)} <= {"cleaned", "skipped-unchanged"}
     assert len(records(out)) == len(list(raw.rglob("*.txt")))
+
+
+def test_a_run_that_ends_leaves_an_empty_lock_file(tmp_path: Path) -> None:
+    """Two runs of the same input leave the same output folder, byte for byte."""
+    lock = OutputLock(tmp_path)
+    lock.acquire()
+    assert (tmp_path / LOCK).read_text().startswith(f"pid {os.getpid()} on ")
+    lock.release()
+    assert (tmp_path / LOCK).read_bytes() == b""
