@@ -24,7 +24,7 @@ from boilerstrip.cleaners.input.compressed import Corrupt as CorruptInput
 from boilerstrip.cleaners.input.compressed import TooLarge as InputTooLarge
 from boilerstrip.cleaners.input.compressed import gunzip, is_gzip
 
-from .outputs import TEXT, diff_for, display
+from .outputs import TEXT, display, safe_output
 
 SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20
@@ -41,13 +41,13 @@ class Item:
 
 
 def output_for(source: str) -> str:
-    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
-    operations, not pathlib, which interns every name it parses (see `discover`)."""
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff), made safe
+    by `safe_output`. String operations, not pathlib, which interns every name it parses (see `discover`)."""
     folder, _, name = source.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}"
+    return safe_output(f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}")
 
 
 def format_for(source: str) -> str:
@@ -151,18 +151,23 @@ class InputRoot:
             yield from _discover_local(self.location)
 
     def overlap(self, out: Path) -> str | None:
-        """Why writing into `out` would touch the input: OUT inside RAW (outputs would
-        land among the inputs), or the one input file overwritten by its own output."""
+        """Why writing into `out` would touch the input: the folders overlap either way
+        round (OUT inside RAW puts outputs among the inputs; RAW inside OUT lets outputs,
+        the report or a later run overwrite the inputs), symbolic links resolved; or the
+        one input file lies inside the output folder."""
         if not self.local:
             return None
         raw_abs, out_abs = self.path.resolve(), out.resolve()
         if raw_abs.is_file():
-            output = output_for(display(raw_abs.name))
-            if raw_abs in (out_abs / output, out_abs / diff_for(output)):
-                return f"the output of {self.location} would overwrite it; choose another --out"
+            if out_abs in raw_abs.parents:
+                return f"input file {self.location} is inside the output folder {out}; choose another --out"
             return None
-        if out_abs == raw_abs or raw_abs in out_abs.parents:
+        if out_abs == raw_abs:
+            return f"output folder {out} is the input folder {self.location}; choose another --out"
+        if raw_abs in out_abs.parents:
             return f"output folder {out} must not be inside the input folder {self.location}"
+        if out_abs in raw_abs.parents:
+            return f"input folder {self.location} must not be inside the output folder {out}"
         return None
 
 

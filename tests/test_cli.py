@@ -118,7 +118,7 @@ def test_input_mistakes_say_what_is_wrong(tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", article)
     assert one_line_error(boilerstrip("clean", str(article), "--out", str(tmp_path))) == (
-        f"boilerstrip: error: the output of {article} would overwrite it; choose another --out"
+        f"boilerstrip: error: input file {article} is inside the output folder {tmp_path}; choose another --out"
     )
     missing = tmp_path / "clean" / "nope.diff"
     assert one_line_error(boilerstrip("show", str(missing))) == (
