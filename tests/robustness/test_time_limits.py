@@ -41,7 +41,7 @@ def test_a_backtracking_user_rule_fails_its_document_within_the_limit(
 ) -> None:
     """Whatever the static check of phrase files lets through (here: nothing is checked),
     the document's time limit holds."""
-    monkeypatch.setattr(book, "_check_pattern", lambda *_args: None)
+    monkeypatch.setattr(book, "_check_pattern", lambda *_args, **_kwargs: None)
     config = Config(phrase_files=[phrase_file(tmp_path / "slow.toml", pattern)], document_timeout=0.5)
     assert (
         clean(ARTICLE, config=config.with_overrides(document_timeout=60)).text == ARTICLE.rstrip() + "\n"
