@@ -12,7 +12,7 @@ No Prefect here: `flows/` orchestrates, this package only cleans.
 
 from .config import Config, cleaner_versions, load_config
 from .edits import replay
-from .errors import BoilerstripError, ConfigError, InputError, PhraseError
+from .errors import BoilerstripError, CleaningTimeout, ConfigError, InputError, PhraseError
 from .model import Cleaned, Edit, Meta, Span
 from .pipeline import clean
 from .steps import REGISTRY  # the registry, with every step module imported
@@ -21,6 +21,7 @@ __all__ = [
     "REGISTRY",
     "BoilerstripError",
     "Cleaned",
+    "CleaningTimeout",
     "Config",
     "ConfigError",
     "Edit",

@@ -11,6 +11,7 @@ The ``[cleaners]`` table of the config file::
     review_share = 0.4                    # flag a document losing more of its words
     max_rounds = 3                        # a step that changed something runs again, up to this often
     extract_timeout = 30                  # HTML: seconds an extraction may take
+    document_timeout = 120                # seconds cleaning one document may take, extraction included
     dedupe_window = 3                     # and every step's own options, declared with the step
     ...                                   # (`cleaners.registry`; README: Configuration)
 
@@ -65,8 +66,24 @@ DEFAULT_ORDER: tuple[str, ...] = tuple(name for name in PIPELINE if not REGISTRY
 
 SETTINGS: tuple[Option, ...] = (
     Option("review_share", 0.4, "flag a document that loses more than this share of its words", above=0, maximum=1),
-    Option("max_rounds", 3, "a step that changed something runs again, up to this many times in all", minimum=1),
-    Option("extract_timeout", 30.0, "HTML: seconds one page's extraction may take", above=0, unit="seconds"),
+    Option(
+        "max_rounds",
+        3,
+        "a step that changed something runs again, up to this many times in all",
+        minimum=1,
+        maximum=100,
+    ),
+    Option(
+        "extract_timeout", 30.0, "HTML: seconds one page's extraction may take", above=0, maximum=3600, unit="seconds"
+    ),
+    Option(
+        "document_timeout",
+        120.0,
+        "seconds cleaning one document may take, all steps",
+        above=0,
+        maximum=86400,
+        unit="seconds",
+    ),
 )
 """The pipeline's own numeric settings; each step declares its options itself."""
 
@@ -91,6 +108,7 @@ class Config:
     review_share: float
     max_rounds: int
     extract_timeout: float
+    document_timeout: float
     options: tuple[tuple[str, Number], ...]
     """Every step option's value, defaults included, in declaration order."""
     source: str | None = field(compare=False)
@@ -107,6 +125,7 @@ class Config:
         review_share: float = 0.4,
         max_rounds: int = 3,
         extract_timeout: float = 30.0,
+        document_timeout: float = 120.0,
         source: str | None = None,
         **options: Number,
     ) -> None:
@@ -121,6 +140,7 @@ class Config:
         both = sorted(off.intersection(enable))
         _expect(not both, where, f"{', '.join(both)} cannot be both enabled and disabled")
         values = {"review_share": review_share, "max_rounds": max_rounds, "extract_timeout": extract_timeout}
+        values["document_timeout"] = document_timeout
         checked = {key: _NUMBERS[key].check(value, where) for key, value in values.items()}
         chosen = {name: option.check(options.get(name, option.default), where) for name, option in STEP_OPTIONS.items()}
         resolved = {
@@ -155,6 +175,7 @@ class Config:
             "review_share": self.review_share,
             "max_rounds": self.max_rounds,
             "extract_timeout": self.extract_timeout,
+            "document_timeout": self.document_timeout,
             "source": self.source,
             **dict(self.options),
         }
@@ -223,6 +244,7 @@ def phrase_book(config: Config) -> PhraseBook:
 
 def from_mapping(table: Mapping[str, object], *, base_dir: Path, where: str) -> Config:
     """Build a Config from the ``[cleaners]`` table, validating every key."""
+    _expect(isinstance(table, Mapping), where, "must be a table ([cleaners] with keys under it)")
     unknown = set(table) - known_keys()
     _expect(not unknown, where, f"unknown keys {sorted(unknown)}; known: {sorted(known_keys())}")
     values: dict[str, Any] = dict(table)
@@ -251,6 +273,14 @@ def read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder; give the config file (a .toml file)") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+        ) from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the config file: {err.strerror or err}") from None
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
 

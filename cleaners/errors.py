@@ -27,7 +27,12 @@ class ReplayError(BoilerstripError, ValueError):
     """The edits do not fit the text they are replayed on."""
 
 
-class ExtractionTimeout(BoilerstripError):
+class CleaningTimeout(BoilerstripError):
+    """One document took longer than its time limit (`document_timeout`): a user's phrase
+    rule that backtracks, or a page the extractor struggles with. The run goes on."""
+
+
+class ExtractionTimeout(CleaningTimeout):
     """The HTML extractor took longer than the page's time limit.
 
     Not a ValueError: it is raised inside trafilatura, whose own `except ValueError`

@@ -7,8 +7,10 @@ from pathlib import Path
 from .config import Config, cleaner_versions, phrase_book
 from .context import Context
 from .edits import apply
+from .errors import CleaningTimeout
 from .input.prepass import COMMENT_REASONS
 from .input.reader import read
+from .limits import time_limit
 from .model import Cleaned, Edit, Meta, SiteRepeats
 from .registry import Cleaner, Detector, Step
 from .rules.engine import PhraseCleaner
@@ -42,8 +44,19 @@ def clean(
     (up to `config.max_rounds`) so that a step is idempotent on its own output.
     After the last step, steps that want one get a last look (`Cleaner.last_look`);
     if that changed the text, the tidying steps run once more.
+
+    The whole of it has a time limit, `config.document_timeout` (`CleaningTimeout`): a
+    user's phrase rule that backtracks fails its document instead of hanging the run.
     """
     config = config or Config()
+    limit = config.document_timeout
+    with time_limit(limit, lambda: CleaningTimeout(f"cleaning took longer than {limit:g} s (document_timeout)")):
+        return _clean(raw, config, source, format, repeats)
+
+
+def _clean(
+    raw: bytes | str, config: Config, source: str | Path | None, format: str, repeats: SiteRepeats | None
+) -> Cleaned:
     doc = read(raw, format=format, extract_timeout=config.extract_timeout)
     meta = Meta(source=str(source) if source is not None else None, format=doc.format, compression=doc.compression)
     meta.encoding, meta.bom, meta.byte_fixes, meta.extraction = doc.encoding, doc.bom, doc.byte_fixes, doc.extraction

@@ -22,6 +22,7 @@ tells the pipeline which language the document is in.
 
 from __future__ import annotations
 
+import math
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -31,6 +32,9 @@ from .language.detect import Language
 from .model import Span
 
 Number = int | float
+INT_MAXIMUM = 1_000_000
+"""The largest value an integer option takes unless it declares its own: windows and counts
+beyond it are mistakes, and far beyond it they overflow (`deque(maxlen=10**19)`)."""
 N = TypeVar("N", int, float)
 _OPTION = "boilerstrip.option"
 
@@ -54,18 +58,24 @@ class Option:
         """The value to use, or a ConfigError naming `where`, the key and what it takes."""
         number = value if isinstance(value, int | float) and not isinstance(value, bool) else None
         if isinstance(self.default, int):
-            if not isinstance(number, int) or (self.minimum is not None and number < self.minimum):
-                raise ConfigError(f"{where}: {self.name} must be an integer >= {self.minimum}")
+            top = self.maximum if self.maximum is not None else INT_MAXIMUM
+            if not isinstance(number, int) or (self.minimum is not None and number < self.minimum) or number > top:
+                raise ConfigError(
+                    f"{where}: {self.name} must be an integer >= {self.minimum} and <= {top}, not {value!r}"
+                )
             return number
         if (
             number is None
+            or not math.isfinite(number)
             or (self.above is not None and number <= self.above)
             or (self.maximum is not None and number > self.maximum)
         ):
-            raise ConfigError(f"{where}: {self.name} must be {self.allowed()}")
+            raise ConfigError(f"{where}: {self.name} must be {self.allowed()}, not {value!r}")
         return float(number)
 
     def allowed(self) -> str:
+        if self.unit:
+            return f"a positive number of {self.unit}" + (f" (at most {self.maximum:g})" if self.maximum else "")
         if self.maximum is not None:
             return f"in ({self.above:g}, {self.maximum:g}]"
         return "a positive number" + (f" of {self.unit}" if self.unit else "")

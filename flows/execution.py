@@ -74,7 +74,8 @@ class Execution:
 
 def in_order(items: Iterable[Any], start: Callable[[Any], Any], window: int) -> Iterator[tuple[Any, Any]]:
     """Start each item's work, at most `window` at a time; yield (item, final state) in the
-    items' order, whichever finishes first."""
+    items' order, whichever finishes first. Closed early (the run stops), it waits for the
+    work already started: none of it may outlive the worker pool it runs on."""
     pending: deque = deque()
 
     def settle():
@@ -84,9 +85,14 @@ def in_order(items: Iterable[Any], start: Callable[[Any], Any], window: int) -> 
             handle = handle.state
         return item, handle
 
-    for item in items:
-        pending.append((item, start(item)))
-        if len(pending) >= window:
+    try:
+        for item in items:
+            pending.append((item, start(item)))
+            if len(pending) >= window:
+                yield settle()
+        while pending:
             yield settle()
-    while pending:
-        yield settle()
+    finally:
+        for _item, handle in pending:
+            if isinstance(handle, PrefectFuture):
+                handle.wait()

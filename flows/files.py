@@ -3,7 +3,9 @@ writes into it (a final name only ever holds a whole file)."""
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -39,13 +41,48 @@ def output_problem(out: Path) -> str | None:
     try:
         if existing == out:
             fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
-            os.close(fd)
-            os.unlink(probe)
+            try:  # a block of data: a full disk or quota still lets an empty file be made
+                os.write(fd, bytes(PROBE))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+                os.unlink(probe)
         else:
             os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".boilerstrip-probe-"))
+        space = os.statvfs(existing)
     except OSError as err:
         return err.strerror or str(err)
+    if space.f_bavail == 0:
+        return "no space left on device"
     return None
+
+
+PROBE = 4096
+
+
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
+"""Errors of the output folder as a whole, not of one name: the run stops on them."""
+
+
+class OutputFull(BoilerstripError, RuntimeError):
+    """The output folder took no more writes (full, over quota, read-only): the run stopped;
+    what it wrote is kept and journaled, and the next run resumes from there."""
+
+
+def disk_error(err: BaseException | None) -> OSError | None:
+    """`err`, or what caused it, when it is an error of the whole output folder."""
+    while err is not None:
+        if isinstance(err, OSError) and err.errno in DISK_ERRORS:
+            return err
+        err = err.__cause__ or err.__context__
+    return None
+
+
+def stopped(out: Path, err: OSError, done: int) -> OutputFull:
+    return OutputFull(
+        f"run stopped: output folder {out}: {err.strerror or err}; {done} file(s) were done and recorded, and what "
+        "was written is kept: make room (or make it writable) and run again to resume"
+    )
 
 
 TMP_DIR = ".boilerstrip-tmp"
@@ -85,11 +122,23 @@ def contained(out_dir: Path, path: Path, cache: dict | None = None) -> Path:
     return path
 
 
+def temporary(folder: Path) -> tuple[int, str]:
+    """A new file for writing in `folder`, under a name no one else uses. Unlike
+    `tempfile.mkstemp` (always 0600), it is created 0666 less the umask, as `open` would:
+    outputs are for downstream tools and other users, and a rename keeps the mode."""
+    while True:
+        name = os.path.join(folder, f".part.{secrets.token_hex(8)}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), name
+        except FileExistsError:
+            continue
+
+
 def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
     """Write to a temporary file, then rename: readers never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     where = tmp_dir if tmp_dir is not None else path.parent
-    fd, tmp = tempfile.mkstemp(dir=where, prefix=".part.", suffix=".tmp")
+    fd, tmp = temporary(where)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -115,11 +164,15 @@ class AtomicWriter:
         self.made: set[Path] = set()  # folders made for this batch
         self.verdicts: dict = {}  # contained()'s verdicts, for this batch
 
+    def folder(self, folder: Path) -> None:
+        """Make an output's folder (once per batch)."""
+        if folder not in self.made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.made.add(folder)
+
     def write(self, path: Path, data: bytes) -> None:
-        if path.parent not in self.made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.made.add(path.parent)
-        fd, tmp = tempfile.mkstemp(dir=self.tmp_dir, prefix=".part.", suffix=".tmp")
+        self.folder(path.parent)
+        fd, tmp = temporary(self.tmp_dir)
         try:
             with os.fdopen(fd, "wb", closefd=False) as handle:
                 handle.write(data)

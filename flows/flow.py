@@ -12,6 +12,7 @@ checks, batches, journal and totals) lives in `flows.plan`; where batches run, i
 # entrypoint (serve, a worker) string annotations such as "Settings | None" were not
 # resolved ("Clean_CorpusModel is not fully defined"), so every scheduled run failed.
 from concurrent.futures import Executor
+from contextlib import closing
 from itertools import chain, islice
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.flows import runners
 from boilerstrip.flows.corpus import LineCounts, write_statistics
 from boilerstrip.flows.execution import Execution
-from boilerstrip.flows.files import output_root
+from boilerstrip.flows.files import disk_error, output_root, stopped
 from boilerstrip.flows.inputs import InputRoot
 from boilerstrip.flows.manifest import Outcome
 from boilerstrip.flows.outputs import Status
@@ -38,11 +39,12 @@ from boilerstrip.flows.work import Job, Task, site_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
-    """I/O trouble writing outputs (a full disk, a network filesystem hiccup) may pass."""
+    """I/O trouble writing outputs (a network filesystem hiccup) may pass; a full or
+    read-only disk does not in a second (the run stops instead, see `Plan.record`)."""
     try:
         state.result()
     except Exception as exc:
-        return isinstance(exc, OSError)
+        return isinstance(exc, OSError) and disk_error(exc) is None
     return False
 
 
@@ -79,6 +81,7 @@ def clean_corpus(
     dask: str | None = None,
     settings: Settings | None = None,
     progress: Progress | None = None,
+    wait_for_lock: float = 0,
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
@@ -90,13 +93,36 @@ def clean_corpus(
     the other arguments override them. `workers` local processes clean (0: one per
     core; 1: the flow process itself); `repeated_lines` gathers the corpus statistics
     for `remove_repeated_lines` first; `dask` records that the caller started this flow
-    on Dask; `progress` is told after every batch.
+    on Dask; `progress` is told after every batch. One run at a time writes into
+    `out_dir`: another run's lock on it fails this one (`OutputBusy`), at once or after
+    `wait_for_lock` seconds.
     """
     logger = get_run_logger()
     settings = (settings or load_settings(config)).with_run(
         batch_size=batch_size, format=format, workers=workers, repeated_lines=repeated_lines, dask=dask
     )
-    plan = Plan.make(InputRoot.of(raw_dir), output_root(out_dir), settings, force=force, progress=progress)
+    plan = Plan.make(
+        InputRoot.of(raw_dir),
+        output_root(out_dir),
+        settings,
+        force=force,
+        progress=progress,
+        wait_for_lock=wait_for_lock,
+        waiting=logger.warning,
+    )
+    try:
+        return _run(plan, settings)
+    except OSError as err:  # writing the manifest or summary, or the statistics
+        full = disk_error(err)
+        if full is None:
+            raise
+        raise stopped(plan.out, full, plan.summary.files) from None
+    finally:
+        plan.release()
+
+
+def _run(plan: Plan, settings: Settings) -> dict[str, int]:
+    logger = get_run_logger()
     batches = plan.batches()
     first = list(islice(batches, 2))
     execution = Execution(settings.run.workers, batches=len(first), per_process=plan.raw.per_process)
@@ -105,8 +131,9 @@ def clean_corpus(
     with execution.open():
         table = _line_statistics(plan, execution) if settings.run.repeated_lines else None
         start = lambda batch: _start_batch(execution, plan.job, batch[0], table)  # noqa: E731
-        for (tasks, refused), state in execution.in_order(chain(first, batches), start):
-            plan.record(tasks, refused, state)
+        with closing(execution.in_order(chain(first, batches), start)) as results:
+            for (tasks, refused), state in results:
+                plan.record(tasks, refused, state)
         text = plan.finish()
         if settings.run.report:
             text += report_section(plan.out, logger, execution.pages)
@@ -142,10 +169,12 @@ def _start_batch(execution: Execution, job: Job, tasks: list[Task], table: dict[
 def _line_statistics(plan: Plan, execution: Execution) -> dict[str, SiteRepeats]:
     """The reduce step: every batch's counts added, the verdict per site written."""
     counts = LineCounts()
-    for _tasks, state in execution.in_order(plan.chunks(), lambda tasks: execution.start(count_lines, plan.job, tasks)):
-        if not state.is_completed():
-            raise RuntimeError(f"repeated-line statistics: a batch failed after retries: {state.message}")
-        counts.merge(state.result())
+    start = lambda tasks: execution.start(count_lines, plan.job, tasks)  # noqa: E731
+    with closing(execution.in_order(plan.chunks(), start)) as results:
+        for _tasks, state in results:
+            if not state.is_completed():
+                raise RuntimeError(f"repeated-line statistics: a batch failed after retries: {state.message}")
+            counts.merge(state.result())
     table = counts.select(plan.settings.cleaners)
     write_statistics(plan.out, counts, table, plan.tmp)
     get_run_logger().info("repeated-line statistics: %d sites, %d distinct lines", len(table), counts.distinct())

@@ -12,7 +12,9 @@ every name it parses, which made memory grow with the corpus.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -22,7 +24,7 @@ from boilerstrip.cleaners.input.compressed import Corrupt as CorruptInput
 from boilerstrip.cleaners.input.compressed import TooLarge as InputTooLarge
 from boilerstrip.cleaners.input.compressed import gunzip, is_gzip
 
-from .outputs import TEXT, diff_for, display
+from .outputs import TEXT, display, safe_output
 
 SUFFIXES = (".txt", ".html", ".htm")
 CHUNK = 1 << 20
@@ -39,13 +41,13 @@ class Item:
 
 
 def output_for(source: str) -> str:
-    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff). String
-    operations, not pathlib, which interns every name it parses (see `discover`)."""
+    """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff), made safe
+    by `safe_output`. String operations, not pathlib, which interns every name it parses (see `discover`)."""
     folder, _, name = source.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
     stem = name.rsplit(".", 1)[0] if "." in name else name
-    return f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}"
+    return safe_output(f"{folder}/{stem}{TEXT}" if folder else f"{stem}{TEXT}")
 
 
 def format_for(source: str) -> str:
@@ -123,7 +125,15 @@ class InputRoot:
         return root / source
 
     def read(self, source: str, limit: int) -> bytes:
-        return read_input(self.path_of(source), limit)
+        """The file's bytes (`read_input`). Below a local input folder no symbolic link is
+        followed, in the file's name or in any folder on its way: discovery refused links,
+        and one that replaced a file or folder since must not lead out of the folder."""
+        path = self.path_of(source)
+        if isinstance(path, str):
+            return read_input(path, limit)
+        if path == self.path:  # the one file the user named: its own name may be a link
+            return read_input(path.resolve(), limit)
+        return read_input(path, limit, below=self.path)
 
     def discover(self) -> Iterator[Item]:
         """Every accepted file, depth first, names sorted within a folder.
@@ -141,18 +151,23 @@ class InputRoot:
             yield from _discover_local(self.location)
 
     def overlap(self, out: Path) -> str | None:
-        """Why writing into `out` would touch the input: OUT inside RAW (outputs would
-        land among the inputs), or the one input file overwritten by its own output."""
+        """Why writing into `out` would touch the input: the folders overlap either way
+        round (OUT inside RAW puts outputs among the inputs; RAW inside OUT lets outputs,
+        the report or a later run overwrite the inputs), symbolic links resolved; or the
+        one input file lies inside the output folder."""
         if not self.local:
             return None
         raw_abs, out_abs = self.path.resolve(), out.resolve()
         if raw_abs.is_file():
-            output = output_for(display(raw_abs.name))
-            if raw_abs in (out_abs / output, out_abs / diff_for(output)):
-                return f"the output of {self.location} would overwrite it; choose another --out"
+            if out_abs in raw_abs.parents:
+                return f"input file {self.location} is inside the output folder {out}; choose another --out"
             return None
-        if out_abs == raw_abs or raw_abs in out_abs.parents:
+        if out_abs == raw_abs:
+            return f"output folder {out} is the input folder {self.location}; choose another --out"
+        if raw_abs in out_abs.parents:
             return f"output folder {out} must not be inside the input folder {self.location}"
+        if out_abs in raw_abs.parents:
+            return f"input folder {self.location} must not be inside the output folder {out}"
         return None
 
 
@@ -216,18 +231,81 @@ def _discover_url(url: str) -> Iterator[Item]:
         stack.extend(reversed(subfolders))
 
 
-def read_input(path: Path | str, limit: int) -> bytes:
+def read_input(path: Path | str, limit: int, *, below: Path | None = None) -> bytes:
     """The file's bytes, decompressed when they are gzip (by their magic bytes, whatever
     the name; every member of a multi-member file); refuse anything beyond `limit`
     bytes before it is all in memory (a gzip bomb stops at the limit). A `.gz` name on
-    bytes that are not gzip is an error, not text. `path` may be an fsspec URL."""
+    bytes that are not gzip is an error, not text. `path` may be an fsspec URL.
+
+    A local file is opened without following a symbolic link (nor one in a folder of
+    its path under `below`) and without blocking, and read only if it is a regular
+    file: a file replaced by a link or a named pipe since discovery fails, with the
+    reason, instead of copying a file from elsewhere or waiting forever."""
     if isinstance(path, str):
         import fsspec
 
         with fsspec.open(path, "rb") as handle:
             return _read_limited(handle, path.lower().endswith(".gz"), limit)
-    with open(path, "rb") as handle:
+    with os.fdopen(_open_regular(path, below), "rb") as handle:
         return _read_limited(handle, path.name.lower().endswith(".gz"), limit)
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+}
+
+
+def _open_regular(path: Path, below: Path | None) -> int:
+    """A descriptor of `path`, opened as `read_input` says; OSError with the reason if not."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC | _NOFOLLOW
+    if below is None:
+        fd = _open(path, flags, None, "symbolic link: not followed")
+    else:
+        *folders, name = path.relative_to(below).parts
+        folder = os.open(below, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC)
+        try:
+            for part in folders:
+                inner = _open(part, os.O_RDONLY | os.O_DIRECTORY | _CLOEXEC | _NOFOLLOW, folder, _LINKED_FOLDER)
+                os.close(folder)
+                folder = inner
+            fd = _open(name, flags, folder, "symbolic link: not followed")
+        finally:
+            os.close(folder)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            kind = _KINDS.get(stat.S_IFMT(mode), "not a file")
+            raise OSError(errno.EINVAL, f"not a regular file but {kind}")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+_LINKED_FOLDER = "a folder on its path is a symbolic link: not followed"
+
+
+def _open(name: str | Path, flags: int, folder: int | None, linked: str) -> int:
+    try:
+        return os.open(name, flags, dir_fd=folder)
+    except OSError as err:
+        if err.errno == errno.ELOOP or (err.errno == errno.ENOTDIR and _is_link(name, folder)):
+            raise OSError(errno.ELOOP, linked) from None  # Linux: ENOTDIR for O_DIRECTORY on a link
+        raise
+
+
+def _is_link(name: str | Path, folder: int | None) -> bool:
+    try:
+        return stat.S_ISLNK(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def _read_limited(handle, named_gz: bool, limit: int) -> bytes:

@@ -37,6 +37,35 @@ ends in `.txt` and an input's in `.txt`, `.html` or `.htm` (or `.gz`), so an edi
 can never take the name of another input's outputs."""
 
 
+RUN_FILES = frozenset({MANIFEST, JOURNAL, RESUMED, MANIFEST + ".new", SUMMARY, SETTINGS, STATISTICS, REPORT})
+"""The run's own files at the top of OUT (its hidden ones, `.boilerstrip-tmp` and the lock,
+cannot collide: hidden inputs are skipped; the report's pages pick a free folder)."""
+ESCAPE = "~"
+SHORT = 200  # bytes kept of a name too long to be one, before "~" and its hash
+STEM_MAX = NAME_MAX - len(".diff")  # the longest sibling that is always written
+
+
+def safe_output(path: str) -> str:
+    """An input's output path, made safe to write: a top-level folder named like a run file
+    gets a "~" (`manifest.jsonl/a.txt` -> `manifest.jsonl~/a.txt`; one more "~" on a name
+    that already ends so, which keeps the mapping one-to-one), and a name too long for the
+    file system (non-UTF-8 bytes shown as \\xNN take 4 each) is cut, with a hash of the
+    whole name so that it stays distinct. The same input always gets the same name."""
+    *folders, name = path.split("/")
+    if folders and folders[0].rstrip(ESCAPE).lower() in RUN_FILES:
+        folders[0] += ESCAPE
+    stem = _fit(name.removesuffix(TEXT), STEM_MAX)
+    return "/".join([*(_fit(folder, NAME_MAX) for folder in folders), stem + TEXT])
+
+
+def _fit(name: str, limit: int) -> str:
+    encoded = name.encode("utf-8", "surrogateescape")
+    if len(encoded) <= limit:
+        return name
+    digest = hashlib.sha256(encoded).hexdigest()[:12]
+    return encoded[:SHORT].decode("utf-8", "ignore") + ESCAPE + digest
+
+
 def diff_for(output: str) -> str:
     """The diff log beside a clean text: a/b.txt -> a/b.diff."""
     return output.removesuffix(TEXT) + DIFF

@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import reset_tmp, write_atomic
+from .files import disk_error, reset_tmp, stopped, write_atomic
 from .inputs import InputRoot
+from .lock import OutputLock
 from .manifest import Journal, Outcome, Previous, Summary
 from .outputs import SETTINGS, display
 from .settings import Settings
@@ -35,16 +36,42 @@ class Plan:
     summary: Summary = field(default_factory=Summary)
     progress: Progress | None = None
     started: float = field(default_factory=time.monotonic)
+    lock: OutputLock | None = None
 
     @classmethod
     def make(
-        cls, raw: InputRoot, out: Path, settings: Settings, *, force: bool = False, progress: Progress | None = None
+        cls,
+        raw: InputRoot,
+        out: Path,
+        settings: Settings,
+        *,
+        force: bool = False,
+        progress: Progress | None = None,
+        wait_for_lock: float = 0,
+        waiting: Callable[[str], object] | None = None,
     ) -> Plan:
-        """Check the paths, read what the last run left, and open this run's journal; the
-        effective settings are written first, so a run can always be audited."""
+        """Check the paths, take the output folder (`OutputBusy` when another run has it
+        after `wait_for_lock` seconds), read what the last run left, and open this run's
+        journal; the effective settings are written first, so a run can always be audited.
+        `release` (or `close`) lets the folder go."""
         problem = raw.problem() or raw.overlap(out)
         if problem:
             raise ValueError(problem)
+        lock = OutputLock(out)
+        lock.acquire(wait_for_lock, waiting)
+        try:
+            return cls._make(raw, out, settings, force, progress, lock)
+        except BaseException as err:
+            lock.release()
+            full = disk_error(err)
+            if full is None:
+                raise
+            raise stopped(out, full, 0) from None
+
+    @classmethod
+    def _make(
+        cls, raw: InputRoot, out: Path, settings: Settings, force: bool, progress: Progress | None, lock: OutputLock
+    ) -> Plan:
         run = settings.run
         job = Job(
             raw=raw,
@@ -60,7 +87,7 @@ class Plan:
         previous = None if force else Previous(out)
         tmp = reset_tmp(out)
         write_atomic(out / SETTINGS, settings.to_toml().encode("utf-8"), tmp)
-        return cls(raw, out, settings, job, previous, tmp, Journal(out), progress=progress)
+        return cls(raw, out, settings, job, previous, tmp, Journal(out), progress=progress, lock=lock)
 
     def batches(self) -> Iterator[tuple[list[Task], list[dict]]]:
         """Batches of work in discovery order, and the collision failures found while
@@ -103,9 +130,18 @@ class Plan:
         if state is not None and state.is_completed():
             done = done.then(state.result())
         elif state is not None:
+            full = disk_error(state.result(raise_on_failure=False))
+            if full is not None:  # every later batch would fail too; its files are left to the rerun
+                raise stopped(self.out, full, self.summary.files)
             reason = f"batch failed after retries: {state.message}"
             done = done.then(Outcome.of([failure(t.item, reason) for t in tasks]))
-        self.journal.append(done.lines)
+        try:
+            self.journal.append(done.lines)
+        except OSError as err:
+            full = disk_error(err)
+            if full is None:
+                raise
+            raise stopped(self.out, full, self.summary.files) from None
         self.summary.merge(done.summary)
         if self.progress is not None:
             self.progress(self.summary.files, dict(self.summary.status))
@@ -116,7 +152,19 @@ class Plan:
         return self.summary.write(self.out, str(self.raw), time.monotonic() - self.started, self.tmp)
 
     def close(self) -> None:
+        """The run is done: nothing is left to resume, and the folder is free."""
         self.journal.close()
+        self.release()
+
+    def release(self) -> None:
+        """Stop using the output folder, done or not (a failed run's journal stays, to be
+        resumed): a long-lived process (serve, a worker) must not keep it locked."""
+        try:
+            self.journal.handle.close()
+        except OSError:  # the last lines could not be flushed (a full disk): a cut line is not resumed
+            pass
+        if self.lock is not None:
+            self.lock.release()
 
     def counts(self) -> dict[str, int]:
         return {"files": self.summary.files, **self.summary.status, "flagged": len(self.summary.flagged)}

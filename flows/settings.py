@@ -24,6 +24,9 @@ from boilerstrip.cleaners import Config, ConfigError
 from boilerstrip.cleaners.config import from_mapping, read_toml
 
 FORMATS = ("auto", "text", "html")
+INTEGER_MAXIMA = {"batch_size": 1_000_000, "max_input_mb": 1_048_576, "workers": 1024, "site_depth": 100}
+"""Sane ceilings: larger values are mistakes (a 1 TB file limit is already no limit), and
+far larger ones overflow where they are used (`max_input_mb = 99999999999999`)."""
 
 
 @dataclass(frozen=True)
@@ -70,24 +73,24 @@ def _toml_value(value) -> str:
     return json.dumps(value, ensure_ascii=False)  # JSON strings, numbers and lists are valid TOML
 
 
-def _validate_run(table: dict, where: str) -> RunSettings:
+def _validate_run(table: object, where: str) -> RunSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} [run]: must be a table ([run] with keys under it), not {table!r}")
     known = set(RunSettings.__dataclass_fields__)
     unknown = set(table) - known
     if unknown:
         raise ConfigError(f"{where} [run]: unknown keys {sorted(unknown)}; known: {sorted(known)}")
-    for key in ("batch_size", "max_input_mb"):
-        value = table.get(key, 1)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise ConfigError(f"{where} [run]: {key} must be a positive integer, not {value!r}")
+    for key, top in INTEGER_MAXIMA.items():
+        low = 0 if key in ("workers", "site_depth") else 1
+        value = table.get(key, low)
+        if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= top:
+            kind = "a positive integer" if low else "an integer >= 0"
+            raise ConfigError(f"{where} [run]: {key} must be {kind} (at most {top}), not {value!r}")
     if table.get("format", "auto") not in FORMATS:
         raise ConfigError(f"{where} [run]: format must be one of {', '.join(FORMATS)}, not {table['format']!r}")
     for key in ("write_diff", "report", "repeated_lines"):
         if not isinstance(table.get(key, True), bool):
             raise ConfigError(f"{where} [run]: {key} must be true or false")
-    for key in ("workers", "site_depth"):
-        value = table.get(key, 0)
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise ConfigError(f"{where} [run]: {key} must be an integer >= 0, not {value!r}")
     dask = table.get("dask", "")
     if not isinstance(dask, str) or not (dask in ("", "local") or "://" in dask):
         raise ConfigError(f'{where} [run]: dask must be "", "local" or a scheduler address like "tcp://host:8786"')

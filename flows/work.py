@@ -20,7 +20,7 @@ from boilerstrip.cleaners.output import editlog
 from boilerstrip.cleaners.output.difflog import render
 
 from . import outputs
-from .files import TMP_DIR, AtomicWriter, OutsideOutput, contained
+from .files import DISK_ERRORS, TMP_DIR, AtomicWriter, OutsideOutput, contained
 from .inputs import InputRoot, Item
 from .outputs import ManifestRecord, Status, display
 
@@ -148,8 +148,14 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
         diff = contained(out_dir, out_dir / outputs.diff_for(item.output), writer.verdicts)
         edit_log_name = outputs.edit_log_for(item.output)
         edit_log = contained(out_dir, out_dir / edit_log_name, writer.verdicts) if edit_log_name else None
+        writer.folder(out.parent)
     except OutsideOutput as err:
         return failure(item, str(err), sha256=digest)
+    except OSError as err:  # a name the file system refuses (a file where a folder must be, ...): this file only
+        if err.errno in DISK_ERRORS:
+            raise
+        why = "a file stands where its folder must be" if isinstance(err, FileExistsError) else err.strerror or err
+        return failure(item, f"cannot write {item.output}: {why}", sha256=digest)
     text = result.text if result.text.endswith("\n") or not result.text else result.text + "\n"
     writer.write(out, text.encode("utf-8"))
     if job.write_diff:

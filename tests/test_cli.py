@@ -118,7 +118,7 @@ def test_input_mistakes_say_what_is_wrong(tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
     shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", article)
     assert one_line_error(boilerstrip("clean", str(article), "--out", str(tmp_path))) == (
-        f"boilerstrip: error: the output of {article} would overwrite it; choose another --out"
+        f"boilerstrip: error: input file {article} is inside the output folder {tmp_path}; choose another --out"
     )
     missing = tmp_path / "clean" / "nope.diff"
     assert one_line_error(boilerstrip("show", str(missing))) == (
@@ -179,3 +179,48 @@ def test_on_a_terminal_the_summary_is_tables_and_an_empty_file_is_no_failure(pre
     assert "| 6 | 5 | 0 | 1 | 0 | 0 |" in summary and "| `empty.txt` | empty file |" in summary
     rows = {r["source"]: r for r in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
     assert (rows["empty.txt"]["status"], rows["empty.txt"]["reason"]) == ("skipped-empty", "empty file")
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (b"cleaners = 3\n", "bad.toml [cleaners]: must be a table"),
+        (b"run = 3\n", "bad.toml [run]: must be a table"),
+        (b"[run]\nmax_input_mb = 99999999999999\n", "bad.toml [run]: max_input_mb must be a positive integer (at most"),
+        (b"[run]\nworkers = true\n", "bad.toml [run]: workers must be an integer >= 0 (at most 1024), not True"),
+        (b"[run]\nsite_depth = 1.5\n", "bad.toml [run]: site_depth must be an integer >= 0"),
+        (
+            b"[cleaners]\ndedupe_window = 10000000000000000000\n",
+            "bad.toml [cleaners]: dedupe_window must be an integer",
+        ),
+        (b"[cleaners]\nmax_rounds = 1000000\n", "bad.toml [cleaners]: max_rounds must be an integer >= 1 and <= 100"),
+        (b"[cleaners]\nreview_share = true\n", "bad.toml [cleaners]: review_share must be in (0, 1], not True"),
+        (b"[cleaners]\nreview_share = nan\n", "bad.toml [cleaners]: review_share must be in (0, 1], not nan"),
+        (
+            b"[cleaners]\nextract_timeout = inf\n",
+            "bad.toml [cleaners]: extract_timeout must be a positive number of seconds (at most 3600), not inf",
+        ),
+        (b"\xff\xfe[run]\n", "bad.toml: not UTF-8 text (byte 0xff at offset 0)"),
+        (None, "bad.toml: is a folder; give the config file"),
+        (b'[cleaners]\nphrase_files = ["latin1.toml"]\n', "latin1.toml: not UTF-8 text (byte 0xe9 at offset 12)"),
+        (b'[cleaners]\nphrase_files = ["slow.toml"]\n', "slow.toml:6: rule 'slow': pattern '(?:a|a)*!': a repeated"),
+        (b'[cleaners]\nphrase_files = ["flags.toml"]\n', "flags.toml:6: rule 'dotall': pattern '(?s)zzz foo': inline"),
+    ],
+)
+def test_a_config_of_the_wrong_type_or_size_is_one_line_naming_file_and_key(
+    tmp_path: Path, config: bytes | None, message: str
+) -> None:
+    path = tmp_path / "bad.toml"
+    if config is None:
+        path.mkdir()
+    else:
+        path.write_bytes(config)
+    (tmp_path / "latin1.toml").write_bytes(b'language = "\xe9"\n')
+    for name, rule, pattern in [("slow", "slow", "(?:a|a)*!"), ("flags", "dotall", "(?s)zzz foo")]:
+        (tmp_path / f"{name}.toml").write_text(
+            f'language = "en"\n\n[[remove_navigation_chrome]]\nid = "{rule}"\nreason = "r"\n'
+            f"patterns = ['{pattern}']\n"
+        )
+    done = boilerstrip("clean", str(ROOT / "raw"), "--out", str(tmp_path / "out"), "--config", str(path))
+    assert message in one_line_error(done)
+    assert not (tmp_path / "out").exists()

@@ -45,6 +45,21 @@ patterns = ['weather for [a-z ]{1,30}', 'change location']
         ("patterns = ['(unclosed']", "mine.toml:5: rule 'x': invalid pattern '(unclosed'"),
         ("patterns = ['(?:\\\\w+\\\\s*){1,15}']", "mine.toml:5: rule 'x': nested quantifier"),
         ("patterns = ['a*']", "mine.toml:5: rule 'x': pattern 'a*' matches the empty line"),
+        ("patterns = ['(?:a|a)*!']", "mine.toml:5: rule 'x': pattern '(?:a|a)*!': a repeated group's alternatives"),
+        ("patterns = ['(?:a|ab)*!']", "rule 'x': pattern '(?:a|ab)*!': a repeated group's alternatives"),
+        ("patterns = ['(?:na|nana)+ batman']", "a repeated group's alternatives can read the same text in two ways"),
+        ("patterns = ['(?:a?a)+!']", "mine.toml:5: rule 'x': pattern '(?:a?a)+!': two repeats in a row"),
+        ("patterns = ['\\w*\\w*\\w*!']", "two repeats in a row can match the same characters"),
+        ("patterns = ['x.*.*']", "rule 'x': pattern 'x.*.*': two repeats in a row"),
+        ("patterns = ['x\\S*\\S+y']", "two repeats in a row"),
+        ("patterns = ['\\d+-?\\w*']", "two repeats in a row"),
+        ("patterns = ['(?s)zzz foo']", "mine.toml:5: rule 'x': pattern '(?s)zzz foo': inline global flags"),
+        ("patterns = ['(?i)x']", "mine.toml:5: rule 'x': pattern '(?i)x': inline global flags"),
+        ("patterns = ['(x)\\1 zzz']", "mine.toml:5: rule 'x': pattern '(x)\\\\1 zzz': back-references"),
+        ("patterns = ['(x)?(?(1)a|b)']", "back-references"),
+        ("patterns = ['(?P<r0>x)']", "named groups are reserved"),
+        ("patterns = ['ok', '(?:a|a)*!']", "mine.toml:5: rule 'x': pattern '(?:a|a)*!'"),
+        ("patterns = [\n  'ok',\n  '(?:a|a)*!',\n]", "mine.toml:7: rule 'x': pattern '(?:a|a)*!'"),
         ("patterns = []", "mine.toml:3: rule 'x': `patterns` must be a non-empty list"),
         ("patterns = ['ok']\ncolour = 'red'", "mine.toml:3: rule 'x': unknown keys ['colour']"),
     ],
@@ -56,6 +71,40 @@ def test_bad_phrase_files_name_file_and_line(tmp_path: Path, rule: str, message:
     with pytest.raises(PhraseError, match=r"mine\.toml") as err:
         load_file(path, PHRASE_CLEANER_NAMES)
     assert message in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["a(?:\\w++|-)+!", "(?:foo|bar)+ baz", "(?:x|xing|instagram)+", "foo.*bar", "\\w+ \\w+!", "(?s:a.b)"],
+)
+def test_patterns_that_cannot_backtrack_badly_are_accepted(tmp_path: Path, pattern: str) -> None:
+    path = write(
+        tmp_path / "mine.toml",
+        f'language = "en"\n[[remove_navigation_chrome]]\nid = "x"\nreason = "y"\npatterns = [\'{pattern}\']\n',
+    )
+    assert load_file(path, PHRASE_CLEANER_NAMES)[0][0].patterns == (pattern,)
+
+
+def test_whitespace_runs_only_compete_where_lines_are_not_collapsed(tmp_path: Path) -> None:
+    """Line rules see lines with whitespace collapsed, so ``\\s*:?\\s*`` there matches a space
+    at most on each side; an inline rule sees raw text, where it is quadratic in a run of spaces."""
+    rule = 'language = "en"\n[[strip_ad_markers]]\nid = "x"\nreason = "y"\npatterns = [\'ad\\s*:?\\s*here\']\n'
+    assert load_file(write(tmp_path / "line.toml", rule), PHRASE_CLEANER_NAMES)[0]
+    inline = write(tmp_path / "inline.toml", rule + 'match = "inline"\n')
+    with pytest.raises(PhraseError, match=r"inline\.toml:5: rule 'x': pattern .*two repeats in a row"):
+        load_file(inline, PHRASE_CLEANER_NAMES)
+
+
+def test_a_slow_pattern_is_refused_before_it_runs(tmp_path: Path) -> None:
+    """The patterns of issue 13 took seconds per line (doubling with each character);
+    they are refused at load time, through the command line, in one line."""
+    write(
+        tmp_path / "slow.toml",
+        'language = "en"\n\n[[remove_navigation_chrome]]\nid = "slow"\nreason = "y"\npatterns = [\'(?:a|a)*!\']\n',
+    )
+    config = write(tmp_path / "boilerstrip.toml", '[cleaners]\nphrase_files = ["slow.toml"]\n')
+    with pytest.raises(PhraseError, match=r"slow\.toml:6: rule 'slow': pattern '\(\?:a\|a\)\*!'"):
+        load_config(config)
 
 
 def test_unknown_cleaner_in_a_phrase_file(tmp_path: Path) -> None:

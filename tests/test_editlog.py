@@ -31,7 +31,7 @@ def test_byte_fixes_come_first_and_are_not_edits() -> None:
     assert [(f.offset, f.raw) for f in fixes] == [(3, "e9"), (13, "fffe")]
     text = editlog.dumps(result.edits, fixes)
     first = text.split("\n", 1)[0]
-    assert first.startswith('{"cleaner": "decode/v1", "rule": "byte"') and '"step"' not in first
+    assert first.startswith('{"cleaner": "decode/v2", "rule": "byte"') and '"step"' not in first
     assert editlog.loads(text).byte_fixes == fixes and editlog.loads(text).edits == result.edits
 
 

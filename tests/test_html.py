@@ -20,6 +20,26 @@ def test_declared_charset_follows_browsers() -> None:
     assert declared_charset(b'<meta charset="no-such-codec">') is None
 
 
+LYING_PAGE = (
+    "<html><head><meta charset='{charset}'><title>Le conseil</title></head><body><article>"
+    "<p>Le conseil municipal s'est réuni à Besançon mardi soir pour voter le budget de l'année prochaine.</p>"
+    "<p>« Nous avons dû faire des choix difficiles », a déclaré la maire, après un débat de trois heures.</p>"
+    "</article></body></html>"
+)
+
+
+@pytest.mark.parametrize("charset", ["windows-1251", "iso-8859-2", "iso-8859-5", "koi8-r"])
+def test_a_single_byte_charset_declared_on_utf8_bytes_is_not_believed(charset: str) -> None:
+    """Bytes that are valid UTF-8, multibyte sequences and all, are not text in a legacy
+    single-byte charset (in those, letters come in runs no UTF-8 allows): the page lies."""
+    result = clean(LYING_PAGE.format(charset=charset).encode("utf-8"), format="html")
+    assert "s'est réuni à Besançon" in result.text and "« Nous avons dû" in result.text
+    assert result.meta.encoding == "utf-8"
+    cyrillic = "<html><head><meta charset='{}'></head><body><p>Совет собрался во вторник вечером.</p></body></html>"
+    for legacy in ("windows-1251", "koi8-r", "iso-8859-5"):  # a page that tells the truth is read as it says
+        assert "Совет собрался" in clean(cyrillic.format(legacy).encode(legacy), format="html").text
+
+
 def test_html_is_recognised_by_content() -> None:
     assert looks_like_html("<!-- x -->\n<!DOCTYPE html><html><body><p>Hi</p></body></html>")
     assert looks_like_html("<div><p>a</p><p>b</p><span>c</span><a href=x>d</a><br></div>")
@@ -144,6 +164,25 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
     record = run_one(job, Task(Item("slow.html", "slow.txt", "html")))
     assert record["status"] == "failed"
     assert record["error"] == "cleaning failed: ExtractionTimeout: extraction took longer than 0.2 s"
+
+
+def test_the_extractors_own_error_handling_cannot_swallow_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """trafilatura's load_html catches `Exception` around its parse and parses again,
+    with no timer left: the limit must pass through it."""
+    import trafilatura.utils
+
+    parse = trafilatura.utils.fromstring
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(1)
+        return parse(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.utils, "fromstring", slow_parse)
+    page = b"<html><body><p>" + b"text " * 100 + b"</p></body></html>"
+    started = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match=r"longer than 0\.2 s"):
+        clean(page, config=Config(extract_timeout=0.2))
+    assert time.monotonic() - started < 2
 
 
 def test_page_title_goes_only_when_opted_in_and_only_as_the_first_line() -> None:

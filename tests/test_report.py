@@ -366,7 +366,7 @@ def test_a_page_lists_undecodable_bytes_and_edits_in_the_order_of_the_input(tmp_
     clean_without_prefect(raw, out)
     write_report(out)
     page = (out / "report/bytes.txt.html").read_text("utf-8")
-    assert "decode/v1 byte 57: c3 bytes not valid in utf-8: replaced by U+FFFD" in page
+    assert "decode/v2 byte 57: c3 bytes not valid in utf-8: replaced by U+FFFD" in page
     lines = [int(n) for n in re.findall(r'<tr><td><a href="#L\d+">(\d+)', page)]
     assert lines == sorted(lines) and len(lines) >= 2
     assert '<a href="../bytes.edits.jsonl">edit log</a>' in page

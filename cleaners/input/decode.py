@@ -13,11 +13,13 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..model import ByteFix
 
-VERSION = "decode/v1"
-"""The decoder's version, in the run fingerprint and beside each replaced byte in the diff log."""
+VERSION = "decode/v2"
+"""The decoder's version, in the run fingerprint and beside each replaced byte in the diff log
+(v2: a single-byte charset declared on UTF-8 bytes is not believed)."""
 MAX_RECORDED_FIXES = 200
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -163,7 +165,8 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded:
     """Decode `raw` to text; record every byte that had to be replaced.
 
     `declared` is the charset a document names for itself (an HTML meta tag): a
-    byte-order mark overrides it, and it is used only if the bytes decode with it.
+    byte-order mark overrides it, and it is used only if the bytes decode with it and
+    it is not a legacy single-byte charset named on UTF-8 bytes (`_misread_utf8`).
     """
     for bom, encoding in _BOMS:
         if raw.startswith(bom):
@@ -175,7 +178,7 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded:
         result = Decoded("", utf16)
         result.text = _decode_recorded(raw, utf16, 0, result)
         return result
-    if declared and declared != "utf-8":
+    if declared and declared != "utf-8" and not _misread_utf8(raw, declared):
         try:
             return Decoded(raw.decode(declared), declared)
         except (UnicodeDecodeError, LookupError):
@@ -185,6 +188,30 @@ def decode(raw: bytes, declared: str | None = None) -> Decoded:
     except UnicodeDecodeError:
         pass
     return _decode_by_line(raw)
+
+
+def _misread_utf8(raw: bytes, declared: str) -> bool:
+    """A page that declares a single-byte charset (windows-1251, iso-8859-2, koi8-r...)
+    but whose bytes are UTF-8: valid throughout, with multibyte sequences. Text in those
+    charsets has runs of high-byte letters that UTF-8 does not allow, so it is never
+    valid UTF-8 beyond a stray pair; read as declared, it would be silent mojibake
+    ("rГ©uni"). cp1252 (what latin-1 declarations mean) is left to `fix_encoding`, which
+    repairs that mojibake with an edit in the diff log, as before."""
+    if declared == "cp1252" or not _single_byte(declared) or _UTF8_MULTIBYTE.search(raw) is None:
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=64)
+def _single_byte(codec: str) -> bool:
+    try:
+        return len(bytes(range(0x80, 0x100)).decode(codec, errors="replace")) == 0x80
+    except LookupError:
+        return False
 
 
 _TYPOGRAPHY = set("“”‘’–—…•€£©®°±×÷«»¡¿§¶·")

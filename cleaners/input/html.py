@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import codecs
 import re
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
-from types import FrameType
-from typing import Any, NoReturn, TypedDict
+from typing import Any, TypedDict
 
 from lxml.html import HtmlElement
 
-from ..errors import ExtractionTimeout
+from ..errors import ExtractionTimeout, InputError
+from ..limits import time_limit as _time_limit
 from .prepass import PREPASS_VERSION, prepass, visible_chars
 
 EXTRACTOR = "trafilatura"
@@ -135,24 +132,41 @@ def _language(tree: HtmlElement) -> str | None:
     return code if re.fullmatch(r"[a-z]{2,3}", code) else None
 
 
-@contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
+MAX_ATTRIBUTES = 1000
+"""More attributes than this on one tag refuse the page: libxml2 checks each new attribute
+against the earlier ones, in C where no time limit reaches (40,000 attributes take 5 s,
+200,000 over two minutes). Real pages stay far below: a few dozen at most."""
+LONG_TAG = 4 * MAX_ATTRIBUTES
+"""Tags shorter than this cannot hold too many attributes (each takes two characters or
+more, a space and a name); only longer ones are counted."""
+
+_OPEN_TAG = re.compile(r"""<[A-Za-z][^\s/>]*+(?:[\s/]++[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+)*+""")
+"""A start tag as libxml2 reads it: name, then attributes (bare, or = a quoted or unquoted
+value). Possessive throughout, and each match consumes its whole tag (quoted `<` and all):
+one pass over the page, never back."""
+_ATTRIBUTE = re.compile(r"""[\s/]++[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+""")
+
+
+def shape_problem(html: str) -> str | None:
+    """Why the page must not be parsed at all, if it must not: its shape would keep the C
+    parser busy for minutes (the page fails alone, with this reason, in a few milliseconds)."""
+    for m in _OPEN_TAG.finditer(html):
+        if m.end() - m.start() > LONG_TAG:
+            tag = m.group()
+            count = len(_ATTRIBUTE.findall(tag))
+            if count > MAX_ATTRIBUTES:
+                return (
+                    f"a tag with {count} attributes, more than {MAX_ATTRIBUTES} ({tag[:40]}...): "
+                    "refused before parsing (the HTML parser would take minutes on it)"
+                )
+    return None
+
+
+def time_limit(seconds: float | None) -> AbstractContextManager[None]:
     """Raise ExtractionTimeout in this thread after `seconds` (main thread only: that
-    is where the command line, workers and serve run flows; elsewhere no limit)."""
-    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(_signum: int, _frame: FrameType | None) -> NoReturn:
-        raise ExtractionTimeout(f"extraction took longer than {seconds:g} s")
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    is where the command line, workers and serve run flows; elsewhere no limit). The
+    timer's exception passes through trafilatura's `except Exception` (`limits`)."""
+    return _time_limit(seconds, lambda: ExtractionTimeout(f"extraction took longer than {seconds:g} s"))
 
 
 def extract(html: str, timeout: float | None = 30.0) -> Extracted:
@@ -172,6 +186,9 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
         "extractor_settings": SETTINGS,
         "prepass": PREPASS_VERSION,
     }
+    refused = shape_problem(html)
+    if refused:
+        raise InputError(refused)
     with time_limit(timeout):
         tree = load_html(html)
         if tree is None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BoilerstripError
+from ..input.decode import VERSION as DECODE_VERSION
 from ..model import ByteFix, Edit
 
 KEYS = (
@@ -36,7 +37,7 @@ KEYS = (
     "replacement",
 )
 BYTE_KEYS = ("cleaner", "rule", "reason", "kind", "offset", "raw")
-DECODER = "decode/v1"  # the name the diff log gives the decoder's byte fixes
+DECODER = DECODE_VERSION  # the name the diff log gives the decoder's byte fixes
 
 
 class EditLogError(BoilerstripError, ValueError):

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PhraseError
+from .locate import Lines
+from .safety import problem
 
 PHRASE_DIR = Path(__file__).with_name("phrases")
 SHIPPED_LANGUAGES = ("common", "en", "de", "fr", "es", "pt", "it")
@@ -193,33 +195,42 @@ def has_nested_repeat(pattern: str) -> bool:
     return walk(_parser.parse(pattern), False)
 
 
-def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
-    for i in range(start, len(lines)):
-        if needle in lines[i]:
-            return i + 1
-    return start + 1 if start < len(lines) else 1
-
-
-def _check_pattern(pattern: str, where: str, rule_id: str) -> None:
+def _check_pattern(pattern: str, where: str, rule_id: str, *, collapsed: bool = False) -> None:
+    """Refuse, naming file, line and rule, a pattern that does not compile, matches an
+    empty line, would change the other rules it is combined with, or can backtrack
+    catastrophically (`safety`). `collapsed`: it only sees whitespace-collapsed lines."""
     try:
         compiled = re.compile(pattern, re.IGNORECASE)
     except re.error as err:
         raise PhraseError(f"{where}: rule {rule_id!r}: invalid pattern {pattern!r}: {err}") from None
-    if compiled.groups and "(?P<" in pattern:
-        raise PhraseError(f"{where}: rule {rule_id!r}: named groups are reserved, use (?:...) in {pattern!r}")
     if has_nested_repeat(pattern):
         raise PhraseError(
             f"{where}: rule {rule_id!r}: nested quantifier in {pattern!r} can take exponential time; "
             "make the inner repeat possessive (\\w++, \\s*+) or atomic ((?>...))"
         )
+    why = problem(pattern, collapsed=collapsed)
+    if why is not None:
+        advice = (
+            ""
+            if why.startswith(("inline", "named", "back"))
+            else "; make a repeat possessive (\\w++) or atomic ((?>...))"
+        )
+        raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r}: {why}{advice}")
     if compiled.fullmatch("") is not None:
         raise PhraseError(f"{where}: rule {rule_id!r}: pattern {pattern!r} matches the empty line")
 
 
 def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, dict[str, list[str]]]]:
     """Parse and validate one phrase file; every problem is reported with file and line."""
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise PhraseError(
+            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
+        ) from None
+    except OSError as err:
+        raise PhraseError(f"{path}: cannot read the phrase file: {err.strerror or err}") from None
+    lines = Lines(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -233,32 +244,35 @@ def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[st
         if found is None:
             continue
         if not isinstance(found, dict) or set(found) - keys:
-            raise PhraseError(f"{path}:{_line_of(lines, f'[{table}]')}: [{table}] takes {sorted(keys)}")
+            raise PhraseError(f"{path}:{lines.name(table)}: [{table}] takes {sorted(keys)}")
+        start, stop = span = lines.table(table)
         for kind, terms in found.items():
+            at = lines.find(kind, span) or start + 1
             if not isinstance(terms, list) or not all(isinstance(t, str) for t in terms):
-                raise PhraseError(f"{path}:{_line_of(lines, kind)}: [{table}] {kind} must be a list of strings")
-            for term in terms:
-                _check_pattern(term, f"{path}:{_line_of(lines, term)}", f"{table}.{kind}")
+                raise PhraseError(f"{path}:{at}: [{table}] {kind} must be a list of strings")
+            for term in terms:  # in file order: each is looked for from the one before
+                at = lines.find(term, (at - 1, stop)) or at
+                _check_pattern(term, f"{path}:{at}", f"{table}.{kind}")
         file_terms.setdefault(language, {}).update(found)
     rules: list[Rule] = []
     for cleaner, entries in data.items():
         if cleaner not in known_cleaners:
             raise PhraseError(
-                f"{path}:{_line_of(lines, cleaner)}: unknown cleaner {cleaner!r}; "
+                f"{path}:{lines.name(cleaner)}: unknown cleaner {cleaner!r}; "
                 f"phrase rules can belong to: {', '.join(sorted(known_cleaners))}"
             )
         if not isinstance(entries, list):
-            raise PhraseError(f"{path}:{_line_of(lines, cleaner)}: use [[{cleaner}]] (an array of rules)")
-        for entry in entries:
-            rules.append(_rule(entry, cleaner, language, path, lines))
+            raise PhraseError(f"{path}:{lines.name(cleaner)}: use [[{cleaner}]] (an array of rules)")
+        for index, entry in enumerate(entries):
+            rules.append(_rule(entry, cleaner, language, path, lines.entry(cleaner, index), lines))
     return rules, file_terms
 
 
-def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines: list[str]) -> Rule:
-    rule_id = entry.get("id")
+def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, span: tuple[int, int], lines: Lines) -> Rule:
+    rule_id = entry.get("id") if isinstance(entry, dict) else None
     if not isinstance(rule_id, str) or not rule_id:
-        raise PhraseError(f"{path}:{_line_of(lines, f'[[{cleaner}]]')}: a [[{cleaner}]] rule has no `id`")
-    at = _line_of(lines, f'"{rule_id}"')
+        raise PhraseError(f"{path}:{span[0] + 1}: a [[{cleaner}]] rule has no `id`")
+    at = lines.find(rule_id, span, quoted=True) or span[0] + 1
     where = f"{path}:{at}"
     unknown = set(entry) - _RULE_KEYS
     if unknown:
@@ -273,10 +287,11 @@ def _rule(entry: dict[str, Any], cleaner: str, language: str, path: Path, lines:
     if not isinstance(patterns, list) or not patterns or not all(isinstance(p, str) for p in patterns):
         raise PhraseError(f"{where}: rule {rule_id!r}: `patterns` must be a non-empty list of strings")
     for pattern in patterns:
-        _check_pattern(pattern, f"{path}:{_line_of(lines, pattern, at - 1)}", rule_id)
+        where_pattern = f"{path}:{lines.find(pattern, (at - 1, span[1])) or at}"
+        _check_pattern(pattern, where_pattern, rule_id, collapsed=match == "line")
     max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS[match])
-    if not isinstance(max_chars, int) or max_chars <= 0:
-        raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer")
+    if not isinstance(max_chars, int) or isinstance(max_chars, bool) or not 0 < max_chars <= 1_000_000:
+        raise PhraseError(f"{where}: rule {rule_id!r}: max_chars must be a positive integer (at most 1000000)")
     needs_neighbour = entry.get("needs_neighbour", False)
     if not isinstance(needs_neighbour, bool):
         raise PhraseError(f"{where}: rule {rule_id!r}: needs_neighbour must be true or false")

@@ -42,6 +42,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="processes that clean: 0 = one per core (default), 1 = the flow process only; with --dask: Dask workers",
     )
     parser.add_argument(
+        "--wait-for-lock",
+        type=float,
+        metavar="SECONDS",
+        help="when another run is writing into --out, wait up to SECONDS for it to finish "
+        "(default: refuse at once, exit status 75)",
+    )
+    parser.add_argument(
         "--repeated-lines",
         action="store_true",
         default=None,

@@ -7,7 +7,10 @@ import argparse
 import sys
 
 from ..files import output_problem
+from ..lock import busy_message, probe
 from ..settings import Settings
+
+BUSY = 75
 
 
 def parameters(args: argparse.Namespace) -> dict:
@@ -24,6 +27,8 @@ def parameters(args: argparse.Namespace) -> dict:
         params["workers"] = args.workers
     if args.repeated_lines:
         params["repeated_lines"] = True
+    if args.wait_for_lock:
+        params["wait_for_lock"] = args.wait_for_lock
     return params
 
 
@@ -41,6 +46,8 @@ def check_inputs(args: argparse.Namespace) -> Settings:
         usage_error("--batch-size must be at least 1")
     if args.workers is not None and args.workers < 0:
         usage_error("--workers must be 0 (one per core) or more")
+    if args.wait_for_lock is not None and not args.wait_for_lock >= 0:
+        usage_error("--wait-for-lock must be 0 seconds or more")
     try:
         settings = load_settings(args.config).with_run(
             workers=args.workers, dask=getattr(args, "dask", None), repeated_lines=args.repeated_lines
@@ -51,6 +58,21 @@ def check_inputs(args: argparse.Namespace) -> Settings:
     if unwritable:
         usage_error(f"cannot write to output folder {args.out}: {unwritable}")
     return settings
+
+
+def check_free(args: argparse.Namespace) -> None:
+    """Refuse at once when another run writes into OUT (and this one would not wait): a
+    scheduled run meeting a manual one is common, and should cost no Prefect start."""
+    holder = None if args.wait_for_lock else probe(args.out)
+    if holder:
+        busy(busy_message(args.out, holder))
+
+
+def busy(message: str) -> None:
+    """Another run has the output folder: exit status 75 (EX_TEMPFAIL, "try again later"),
+    apart from usage errors (2) and failed files (1), for schedulers to tell them apart."""
+    print(f"boilerstrip: error: {message}", file=sys.stderr)
+    raise SystemExit(BUSY)
 
 
 def usage_error(message: str) -> None:

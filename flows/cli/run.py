@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
+import logging
 import os
 import sys
 import time
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .. import localserver
 from ..outputs import DIFF, MANIFEST, REPORT, SUMMARY
-from .common import check_inputs, parameters, usage_error
+from .common import busy, check_free, check_inputs, parameters, usage_error
 
 
 class Progress:
@@ -65,6 +65,7 @@ def print_summary(markdown: str) -> None:
 
 def cmd_clean(args: argparse.Namespace) -> int:
     settings = check_inputs(args)
+    check_free(args)
     if not args.verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     via = localserver.configure_environment()
@@ -82,11 +83,31 @@ def cmd_clean(args: argparse.Namespace) -> int:
         return _clean(args, settings, runner)
 
 
+class _Reported(logging.Filter):
+    """Prefect's log lines about what this command reports itself in one line (a full
+    disk, a busy folder): without `--verbose`, a user sees that line, not a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from ..files import DISK_ERRORS, OutputFull
+        from ..lock import OutputBusy
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, OutputFull | OutputBusy):
+            return False
+        text = record.getMessage()
+        return not any(f"[Errno {number}]" in text for number in DISK_ERRORS)
+
+
 def _clean(args: argparse.Namespace, settings, runner) -> int:
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    from ..files import OutputFull
     from ..flow import clean_corpus, count_inputs
+    from ..lock import OutputBusy
 
+    if not args.verbose:
+        for name in ("prefect.flow_runs", "prefect.task_runs"):
+            logging.getLogger(name).addFilter(_Reported())
     progress = Progress(count_inputs(args.raw))
     started = time.time()
     flow = clean_corpus.with_options(task_runner=runner) if runner is not None else clean_corpus
@@ -102,6 +123,13 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
         # which prints "Still processing items" warnings while it waits.
         APILogWorker.drain_all(timeout=10)
         EventsWorker.drain_all(timeout=10)
+    except OutputBusy as err:  # another run took the folder since check_free, or did not let go in time
+        progress.close()
+        busy(str(err))
+    except OutputFull as err:
+        progress.close()
+        print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return STOPPED
     finally:
         progress.close()
     print_summary((args.out / SUMMARY).read_text(encoding="utf-8"))
@@ -114,6 +142,8 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
     return 1 if failed else 0
 
 
+STOPPED = 74  # EX_IOERR: the output folder took no more writes (full, read-only); a rerun resumes
+
 _COLOURS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "#": "\x1b[2m"}
 
 
@@ -123,18 +153,27 @@ def _find_diff(path: Path, out: Path) -> Path:
     manifest = out / MANIFEST
     if not manifest.exists():
         usage_error(f"{path} is not a .diff and {manifest} does not exist")
+    from ..report.folder import ReportError
+    from ..report.records import inside, read_manifest
+
     wanted = path.as_posix()
     best: dict | None = None
-    with open(manifest, encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            source = record["source"]
-            if (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
+    try:
+        for record in read_manifest(manifest):
+            source = record.get("source") or ""
+            if source and (wanted == source or wanted.endswith("/" + source)) and record.get("diff"):
                 if best is None or len(source) > len(best["source"]):
-                    best = record
+                    best = dict(record)
+    except ReportError as err:
+        usage_error(str(err))
+    except OSError as err:
+        usage_error(f"cannot read {manifest}: {err.strerror or err}")
     if best is None:
         usage_error(f"{path} is not in {manifest}")
-    return out / best["diff"]
+    diff = inside(out, best["diff"])
+    if diff is None:
+        usage_error(f"{manifest}: the diff log of {best['source']} ({best['diff']}) is not inside {out}")
+    return diff
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -145,6 +184,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         path = write_report(args.out)
     except ReportError as err:
         print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"boilerstrip: error: cannot write the report in {args.out}: {err}", file=sys.stderr)
         return 1
     print(path)
     return 0

@@ -3,7 +3,6 @@ then the index over them all."""
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections import Counter
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from ..outputs import MANIFEST, REPORT, ManifestRecord
 from .document import edit_log, render_document
 from .folder import ReportError, page_path, pages_dir, publish, stage, sweep
 from .index import Index
+from .records import inside, read_manifest
 
 
 def _read(path: Path) -> str | None:
@@ -26,14 +26,9 @@ def _read(path: Path) -> str | None:
 
 
 def manifest_records(out: Path) -> Iterator[ManifestRecord]:
-    """The manifest's records, one at a time (a run's manifest can be large)."""
-    path = out / MANIFEST
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            try:
-                yield json.loads(line)
-            except json.JSONDecodeError as err:
-                raise ReportError(f"{path}:{number}: not JSON: {err}") from err
+    """The manifest's records, one at a time (a run's manifest can be large), each
+    checked (`records`): a broken line is a ReportError that names it."""
+    return read_manifest(out / MANIFEST)
 
 
 CHUNK = 200  # documents a worker process renders at a time
@@ -50,7 +45,8 @@ def _render_pages(out: Path, staging: Path, work: list[tuple[ManifestRecord, str
     """Render and write the pages of some documents (in a worker process, or here)."""
     done = []
     for record, name in work:
-        clean = _read(out / record["output"]) if record.get("output") else None
+        output = inside(out, record["output"]) if record.get("output") else None
+        clean = _read(output) if output is not None else None
         log, missing = edit_log(out, record) if clean is not None else (None, "")
         page = render_document(record, clean, log, name.count("/") + 1, missing)
         target = staging / name

@@ -19,6 +19,7 @@ from ..outputs import NAME_MAX, REPORT, ManifestRecord
 from .folder import STYLE
 from .html import CONTROLS, DOC_JS, VISIBLE, esc, page
 from .marking import Lines, Piece, Unfit, mark, rebuild, rows
+from .records import inside
 
 
 def edit_log(out: Path, record: ManifestRecord) -> tuple[EditLog | None, str]:
@@ -30,8 +31,11 @@ def edit_log(out: Path, record: ManifestRecord) -> tuple[EditLog | None, str]:
         if record.get("diff") is None:
             return None, "no edit log was written for it ([run] write_diff = false)"
         return None, f"no edit log was written for it: its name would pass {NAME_MAX} bytes (see the diff log)"
+    path = inside(out, name)
+    if path is None:
+        return None, f"its edit log {name} is not inside the output folder"
     try:
-        return editlog.read(out / name), ""
+        return editlog.read(path), ""
     except OSError as err:
         return None, f"its edit log {name} cannot be read: {err.strerror or err}"
     except editlog.EditLogError as err:

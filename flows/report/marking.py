@@ -169,15 +169,15 @@ def rows(decoded: str, pieces: list[Piece]) -> list[list[Piece]]:
         if piece.kind == "ins":
             out[row].append(piece)
             continue
-        text = piece.text
-        while text:
+        text, pos = piece.text, 0  # an offset, not the rest sliced off: a piece can span many lines
+        while pos < len(text):
             while room == 0 and row + 1 < len(lines):
                 row += 1
                 room = len(lines[row])
-            take = text[:room] if room else text
-            out[row].append(Piece(piece.kind, take, piece.edit, piece.at))
-            text = text[len(take) :]
-            room -= len(take)
+            take = min(room, len(text) - pos) if room else len(text) - pos
+            out[row].append(Piece(piece.kind, text[pos : pos + take], piece.edit, piece.at))
+            pos += take
+            room -= take
     return out
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,7 @@ def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPa
 
     real_read = inputs.read_input
 
-    def racing_read(path: Path, limit: int) -> bytes:
+    def racing_read(path: Path, limit: int, **kwargs) -> bytes:
         if path.name == "deleted.txt":
             path.unlink()
         elif path.name == "truncated.txt":
@@ -62,7 +63,7 @@ def test_files_that_vanish_shrink_or_lock_mid_batch(monkeypatch: pytest.MonkeyPa
             path.write_bytes(data[: len(data) // 2])
         elif path.name == "locked.txt":
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_read(path, limit)
+        return real_read(path, limit, **kwargs)
 
     monkeypatch.setattr(inputs, "read_input", racing_read)
     out = tmp_path / "clean"
@@ -93,3 +94,76 @@ def test_a_file_replaced_by_a_folder_fails_alone(tmp_path: Path) -> None:
     assert records["c.txt"]["error"] == "cannot read: Is a directory"
     assert sum(r["status"] == Status.CLEANED for r in records.values()) == len(records) - 1
     assert json.dumps(records["c.txt"])  # a record like any other
+
+
+def swapped_after_discovery(tmp_path: Path) -> tuple[Path, Path, list[Task]]:
+    """The corpus, discovered; then a.txt is a named pipe, b.txt a link to a file outside
+    the input folder, and sub/ (holding c.txt) a link to a folder outside it."""
+    raw, outside = corpus_with_outside(tmp_path)
+    tasks = [Task(item) for item in InputRoot.of(raw).discover()]
+    swap(raw, outside)
+    return raw, outside, tasks
+
+
+def corpus_with_outside(tmp_path: Path) -> tuple[Path, Path]:
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    corpus(raw)
+    (raw / "sub").mkdir()
+    (raw / "sub" / "c.txt").write_text(ARTICLE, encoding="utf-8")
+    outside.mkdir()
+    (outside / "secret.txt").write_text("a secret outside the input folder\n", encoding="utf-8")
+    (outside / "c.txt").write_text("another secret outside the input folder\n", encoding="utf-8")
+    return raw, outside
+
+
+def swap(raw: Path, outside: Path) -> None:
+    (raw / "a.txt").unlink()
+    os.mkfifo(raw / "a.txt")
+    (raw / "b.txt").unlink()
+    (raw / "b.txt").symlink_to(outside / "secret.txt")
+    (raw / "sub" / "c.txt").unlink()
+    (raw / "sub").rmdir()
+    (raw / "sub").symlink_to(outside, target_is_directory=True)
+
+
+SWAPPED = {
+    "a.txt": "cannot read: not a regular file but a named pipe (FIFO)",
+    "b.txt": "cannot read: symbolic link: not followed",
+    "sub/c.txt": "cannot read: a folder on its path is a symbolic link: not followed",
+}
+
+
+def test_files_replaced_by_a_pipe_or_a_link_after_discovery_fail_alone(tmp_path: Path) -> None:
+    """A named pipe would block the run forever; a link would copy a file from outside
+    the input folder into the output, recorded as cleaned."""
+    raw, _outside, tasks = swapped_after_discovery(tmp_path)
+    out = tmp_path / "clean"
+    reset_tmp(out)
+    records = {r["source"]: r for r in run_batch(Job(InputRoot.of(raw), str(out), Config(), "fp"), tasks)}
+    for source, error in SWAPPED.items():
+        assert (records[source]["status"], records[source]["error"]) == (Status.FAILED, error)
+    assert all(r["status"] == Status.CLEANED for s, r in records.items() if s not in SWAPPED)
+    assert "secret" not in "".join(p.read_text() for p in out.rglob("*") if p.is_file())
+
+
+def test_a_run_over_files_swapped_after_discovery_finishes(
+    prefect_server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The whole flow: discovery ends, then the files change; the run still ends."""
+    from boilerstrip.flows.flow import clean_corpus
+
+    raw, outside = corpus_with_outside(tmp_path)
+    discover = inputs._discover_local
+
+    def discover_then_swap(top: str):
+        yield from discover(top)
+        if not (raw / "sub").is_symlink():
+            swap(raw, outside)
+
+    monkeypatch.setattr(inputs, "_discover_local", discover_then_swap)
+    out = tmp_path / "clean"
+    counts = clean_corpus(str(raw), str(out))
+    records = {r["source"]: r for r in map(json.loads, (out / "manifest.jsonl").read_text().splitlines())}
+    assert {s: r["error"] for s, r in records.items() if r["status"] == Status.FAILED} == SWAPPED
+    assert counts["failed"] == len(SWAPPED) and counts["cleaned"] == len(records) - len(SWAPPED)
+    assert "secret" not in "".join(p.read_text() for p in out.rglob("*.txt"))
