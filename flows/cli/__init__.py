@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="write OUT/report.html: a run's outputs to read in a browser")
     report.add_argument("out", type=Path, help="output folder of a run (the one holding manifest.jsonl)")
+    report.add_argument(
+        "--wait-for-lock",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="when a run is writing into OUT, wait up to SECONDS for it to finish (default: refuse at once, exit 75)",
+    )
 
     show = commands.add_parser("show", help="print a diff log (colours on a terminal)")
     show.add_argument("path", type=Path, help="a .diff file, or a source file cleaned into --out")

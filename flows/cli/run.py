@@ -177,17 +177,26 @@ def _find_diff(path: Path, out: Path) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """No Prefect needed: the report is made from the files a run left in OUT."""
+    """No Prefect needed: the report is made from the files a run left in OUT. It takes
+    the folder's lock, so it never reads a run's half-written manifest."""
+    from ..lock import OutputBusy, OutputLock
     from ..report import ReportError, write_report
 
+    lock = OutputLock(Path(args.out))
     try:
+        if Path(args.out).is_dir():
+            lock.acquire(wait=args.wait_for_lock)
         path = write_report(args.out)
+    except OutputBusy as err:
+        busy(str(err))
     except ReportError as err:
         print(f"boilerstrip: error: {err}", file=sys.stderr)
         return 1
     except OSError as err:
         print(f"boilerstrip: error: cannot write the report in {args.out}: {err}", file=sys.stderr)
         return 1
+    finally:
+        lock.release()
     print(path)
     return 0
 

@@ -52,6 +52,7 @@ def test_a_busy_output_folder_is_refused_at_once_and_a_killed_holder_frees_it(tm
     try:
         for extra in ([], ["--dask"]):
             refused(boilerstrip("clean", str(ROOT / "raw"), "--out", str(out), *extra), out, process.pid)
+        refused(boilerstrip("report", str(out)), out, process.pid)  # it would read a half-written manifest
         # the flow itself (serve, a worker, Dask: they all make a Plan) refuses too
         with pytest.raises(OutputBusy, match=f"in use by another boilerstrip run \\(pid {process.pid} on "):
             Plan.make(InputRoot.of(ROOT / "raw"), out, load_settings(None))
