@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, read_settings_text
 from .input.decode import VERSION as DECODE_VERSION
 from .input.prepass import PREPASS_VERSION
 from .registry import Number, Option
@@ -269,18 +269,9 @@ def from_mapping(table: Mapping[str, object], *, base_dir: Path, where: str) -> 
 
 def read_toml(path: Path) -> dict[str, Any]:
     """A config file's tables, or a ConfigError that names the file."""
+    text = read_settings_text(path, "config file", ConfigError)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except IsADirectoryError:
-        raise ConfigError(f"{path}: is a folder; give the config file (a .toml file)") from None
-    except UnicodeDecodeError as err:
-        raise ConfigError(
-            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
-        ) from None
-    except OSError as err:
-        raise ConfigError(f"{path}: cannot read the config file: {err.strerror or err}") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{path}: not valid TOML: {err}") from None
 

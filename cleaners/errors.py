@@ -6,6 +6,8 @@ a phrase file or raw bytes that cannot be used), as they were before this base e
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class BoilerstripError(Exception):
     """Base class of the library's own errors; the message says what and where."""
@@ -37,3 +39,18 @@ class ExtractionTimeout(CleaningTimeout):
 
     Not a ValueError: it is raised inside trafilatura, whose own `except ValueError`
     must not swallow it."""
+
+
+def read_settings_text(path: Path, what: str, error: type[BoilerstripError]) -> str:
+    """A config or phrase file's text, or `error` in one line naming the file: a folder,
+    a missing file and bytes that are not UTF-8 are a user's mistakes, not tracebacks."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise error(f"{path}: {what} not found") from None
+    except IsADirectoryError:
+        raise error(f"{path}: is a folder; give the {what} (a .toml file)") from None
+    except UnicodeDecodeError as err:
+        raise error(f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})") from None
+    except OSError as err:
+        raise error(f"{path}: cannot read the {what}: {err.strerror or err}") from None

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import PhraseError
+from ..errors import PhraseError, read_settings_text
 from .locate import Lines
 from .safety import problem
 
@@ -222,14 +222,7 @@ def _check_pattern(pattern: str, where: str, rule_id: str, *, collapsed: bool = 
 
 def load_file(path: Path, known_cleaners: set[str]) -> tuple[list[Rule], dict[str, dict[str, list[str]]]]:
     """Parse and validate one phrase file; every problem is reported with file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise PhraseError(
-            f"{path}: not UTF-8 text (byte 0x{err.object[err.start]:02x} at offset {err.start})"
-        ) from None
-    except OSError as err:
-        raise PhraseError(f"{path}: cannot read the phrase file: {err.strerror or err}") from None
+    text = read_settings_text(path, "phrase file", PhraseError)
     lines = Lines(text)
     try:
         data = tomllib.loads(text)
