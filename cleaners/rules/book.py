@@ -74,6 +74,7 @@ class PhraseBook:
     _lines: dict[tuple[str, frozenset[str]], LineMatcher | None] = field(default_factory=dict, repr=False)
     _inline: dict[tuple[str, frozenset[str]], InlineMatcher | None] = field(default_factory=dict, repr=False)
     _terms: dict[tuple[str, frozenset[str]], list[re.Pattern[str]]] = field(default_factory=dict, repr=False)
+    _alternations: dict[tuple[str, frozenset[str]], re.Pattern[str] | None] = field(default_factory=dict, repr=False)
 
     @property
     def languages(self) -> set[str]:
@@ -106,6 +107,16 @@ class PhraseBook:
             terms = sorted({t for lang in languages for t in self.terms.get(lang, {}).get(kind, [])})
             self._terms[key] = [re.compile(_bounded(t), re.IGNORECASE) for t in terms]
         return self._terms[key]
+
+    def term_alternation(self, kind: str, languages: frozenset[str]) -> re.Pattern[str] | None:
+        """The terms of `kind` as one pattern, in `term_patterns`' order (its `fullmatch`
+        is any term's `fullmatch`): one regex call per line where a loop made one per term."""
+        key = (kind, languages)
+        if key not in self._alternations:
+            patterns = self.term_patterns(kind, languages)
+            joined = "|".join(f"(?:{p.pattern})" for p in patterns)
+            self._alternations[key] = re.compile(f"(?:{joined})", re.IGNORECASE) if patterns else None
+        return self._alternations[key]
 
 
 def _bounded(term: str) -> str:

@@ -52,10 +52,6 @@ def _title_like(line: str) -> bool:
     return not (len(words) >= PROSE_WORDS and ends_with(line.rstrip(), PROSE_END))
 
 
-def _matches_any(patterns: list[re.Pattern[str]], norm: str) -> bool:
-    return any(p.fullmatch(norm) for p in patterns)
-
-
 @register
 @dataclass(frozen=True)
 class RemoveAnnouncedLists(Cleaner):
@@ -64,8 +60,8 @@ class RemoveAnnouncedLists(Cleaner):
     max_items: int = option(15, "title-like lines a list heading may take with it", minimum=1)
 
     def find(self, text: str, ctx: Context) -> list[Span]:
-        headings = ctx.book.term_patterns("headings", ctx.languages)
-        if not headings:
+        headings = ctx.book.term_alternation("headings", ctx.languages)
+        if headings is None:
             return []
         lines = [(s, e) for s, e in line_spans(text) if text[s:e].strip()]
         spans: list[Span] = []
@@ -73,7 +69,7 @@ class RemoveAnnouncedLists(Cleaner):
         while i < len(lines):
             start, end = lines[i]
             heading = normalize_line(text[start:end]).rstrip(":").strip()
-            if not _matches_any(headings, heading):
+            if not headings.fullmatch(heading):
                 i += 1
                 continue
             run, last = self._run(text, lines, i + 1, ctx, headings)
@@ -91,7 +87,7 @@ class RemoveAnnouncedLists(Cleaner):
         return spans
 
     def _run(
-        self, text: str, lines: list[tuple[int, int]], first: int, ctx: Context, headings: list[re.Pattern[str]]
+        self, text: str, lines: list[tuple[int, int]], first: int, ctx: Context, headings: re.Pattern[str]
     ) -> tuple[list[int], int]:
         """The title-like lines right under a heading that no other cleaner claims, and the
         index of the run's last line. Lines other cleaners claim (a "Load more" under
@@ -106,7 +102,7 @@ class RemoveAnnouncedLists(Cleaner):
             if claimed and _after_blank(text, lines, j - 1):
                 break
             line = text[lines[j][0] : lines[j][1]].strip()
-            if _matches_any(headings, normalize_line(line).rstrip(":").strip()):
+            if headings.fullmatch(normalize_line(line).rstrip(":").strip()):
                 break  # the next announced list: its own heading takes it
             if ctx.is_junk(line) is not None:
                 claimed = True
@@ -141,18 +137,19 @@ class RemoveButtonRows(Cleaner):
     min_labels: int = option(2, "labels a line must be made of", minimum=2)
 
     def find(self, text: str, ctx: Context) -> list[Span]:
-        labels = ctx.book.term_patterns("labels", ctx.languages)
-        if not labels:
+        alternation = ctx.book.term_alternation("labels", ctx.languages)
+        if alternation is None:
             return []
-        alternation = re.compile("(?:" + "|".join(f"(?:{p.pattern})" for p in labels) + ")", re.IGNORECASE)
         spans: list[Span] = []
         for start, end in line_spans(text):
             line = text[start:end]
             norm = normalize_line(line)
-            if not norm or len(norm) > TITLE_CHARS or ctx.is_junk(line) is not None:
-                continue  # a share bar a phrase rule knows keeps that rule's reason
+            if not norm or len(norm) > TITLE_CHARS:
+                continue
             found = _labels(norm, alternation)
-            if found is not None and len(found) >= self.min_labels:
+            if found is None or len(found) < self.min_labels:
+                continue
+            if ctx.is_junk(line) is None:  # else a phrase rule knows this bar: its reason stays
                 s, e = whole_line(text, start, end)
                 shown = ", ".join(repr(label) for label in found[:4])
                 spans.append(Span(s, e, "lists.button_row", f"a row of buttons: {shown}"))
