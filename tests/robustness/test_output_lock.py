@@ -82,7 +82,7 @@ def records(out: Path) -> list[dict]:
 
 def test_two_runs_on_one_output_folder(prefect_server, tmp_path: Path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
-    make_corpus(raw, copies=100)
+    make_corpus(raw, copies=40)
     files = len(list(raw.rglob("*.txt")))
     command = [str(BIN), "clean", str(raw), "--out", str(out), "--batch-size", "10", "--workers", "1"]
     first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -109,7 +109,7 @@ def test_two_runs_on_one_output_folder(prefect_server, tmp_path: Path) -> None:
 
 def test_a_sigkilled_run_leaves_no_stale_lock(prefect_server, tmp_path: Path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
-    make_corpus(raw, copies=60)
+    make_corpus(raw, copies=20)
     command = [str(BIN), "clean", str(raw), "--out", str(out), "--batch-size", "10"]
     run = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
