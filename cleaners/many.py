@@ -135,7 +135,8 @@ def _pooled(items: Iterable[Item], config: Config, format: str, workers: int, pr
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(config,)) as pool:
         try:
             while True:
-                while len(pending) < workers * prefetch:
+                # a finished result goes out before more input is read: a slow producer's records are not held back
+                while len(pending) < workers * prefetch and not (pending and pending[0][2].done()):
                     step = next(source, None)
                     if step is None:
                         break
