@@ -8,6 +8,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,18 @@ def test_a_stream_never_crashes_on_json_ish_lines(lines: list[str | bytes]) -> N
     assert [a["line"] for a in answers] == given_lines
     assert all(a["status"] in ("cleaned", "failed") for a in answers)
     assert status == (1 if any(a["status"] == "failed" for a in answers) else 0)
+
+
+def test_a_document_over_its_time_limit_fails_alone_in_both_commands(tmp_path: Path) -> None:
+    """Both commands share `clean_named`: a CleaningTimeout is one line, not a traceback."""
+    config = tmp_path / "quick.toml"
+    config.write_text("[cleaners]\ndocument_timeout = 0.001\n")
+    big = b"A line of article text here. " * 20000
+    done = pipe("clean", "-", "--config", str(config), stdin=big)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr.decode() == "boilerstrip: error: <stdin>: cleaning took longer than 0.001 s (document_timeout)\n"
+    library = subprocess.run(
+        [sys.executable, "-m", "boilerstrip.cleaners", "--config", str(config), "-"], input=big, capture_output=True
+    )
+    assert library.returncode == 1
+    assert library.stderr.decode() == "error: <stdin>: cleaning took longer than 0.001 s (document_timeout)\n"
