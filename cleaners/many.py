@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any, TypeAlias
 
 from .config import Config, phrase_book
@@ -28,7 +29,7 @@ from .model import Cleaned
 from .pipeline import clean
 
 Item: TypeAlias = bytes | str | tuple[Any, bytes | str] | Mapping[str, Any]
-PREFETCH = 8
+PREFETCH = 16
 """Items sent ahead per worker: enough to keep every worker busy, few enough that memory
 does not depend on the stream's length."""
 
@@ -127,26 +128,34 @@ def _here(items: Iterable[Item], config: Config, format: str) -> Iterator[Result
         yield Result(id, cleaned, error, record)
 
 
+def _run_all(jobs: list[_Job]) -> list[tuple[Cleaned | None, str | None]]:
+    return [_run(job) for job in jobs]
+
+
 def _pooled(items: Iterable[Item], config: Config, format: str, workers: int, prefetch: int) -> Iterator[Result]:
+    """Items go to the workers in chunks (one document per task cost more in messages than
+    the second worker gained), two chunks per worker in flight."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["boilerstrip.cleaners"])
-    pending: deque[tuple[Any, Mapping[str, Any] | None, Future[tuple[Cleaned | None, str | None]]]] = deque()
+    context.set_forkserver_preload(["boilerstrip.cleaners.warm"])
+    size = max(1, prefetch // 2)
+    pending: deque[tuple[list[tuple[Any, Mapping[str, Any] | None]], Future[list[tuple[Cleaned | None, str | None]]]]]
+    pending = deque()
     source = enumerate(items)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(config,)) as pool:
         try:
             while True:
-                # a finished result goes out before more input is read: a slow producer's records are not held back
-                while len(pending) < workers * prefetch and not (pending and pending[0][2].done()):
-                    step = next(source, None)
-                    if step is None:
+                # a finished chunk goes out before more input is read: a slow producer's records are not held back
+                while len(pending) < workers * 2 and not (pending and pending[0][1].done()):
+                    chunk = [_job(position, item, format) for position, item in islice(source, size)]
+                    if not chunk:
                         break
-                    id, job, record = _job(*step, format)
-                    pending.append((id, record, pool.submit(_run, job)))
+                    keys = [(id, record) for id, _, record in chunk]
+                    pending.append((keys, pool.submit(_run_all, [job for _, job, _ in chunk])))
                 if not pending:
                     return
-                id, record, future = pending.popleft()
-                cleaned, error = future.result()
-                yield Result(id, cleaned, error, record)
+                keys, future = pending.popleft()
+                for (id, record), (cleaned, error) in zip(keys, future.result(), strict=True):
+                    yield Result(id, cleaned, error, record)
         finally:  # a consumer that stops early (or an error) leaves nothing running
-            for *_, future in pending:
+            for _, future in pending:
                 future.cancel()
