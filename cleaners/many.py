@@ -108,7 +108,9 @@ def clean_many(
 
     `workers=1` cleans in this process; more use that many processes (0: one per core),
     started with "forkserver", so a caller's threads or open handles are not copied into
-    them. `format` applies to bare data and "text" records; "html" records are HTML.
+    them (as with any multiprocessing, a script must then call this under
+    `if __name__ == "__main__":`; a worker that dies raises `BrokenProcessPool`).
+    `format` applies to bare data and "text" records; "html" records are HTML.
     """
     if format not in ("auto", "text", "html"):
         raise ValueError(f'format must be "auto", "text" or "html", not {format!r}')
