@@ -8,7 +8,8 @@ The documents are bench.speed's text corpus (fixtures, sample articles, `text-re
 each with a unique line of its own (`bench.speed.vary`), held in memory: no disk in the
 timing. Each worker count runs once on the same documents, pool start included (what a
 caller pays); the outputs of every run must be the same text. It prints a Markdown table
-with the load average before and after each run (a shared machine makes wall times noisy)
+with the load average before and after each run and the machine's idle share during it
+(a shared machine makes wall times noisy: with no idle CPU a second worker cannot help)
 and writes `bench/results/many.json`. Without `--data` it says so and exits 0.
 """
 
@@ -36,13 +37,31 @@ def corpus(data: Path, n: int) -> list[bytes]:
 
 
 def cpu_seconds() -> float:
-    """User+sys CPU of this process and of its finished children (the pool's workers)."""
+    """User+sys CPU of this process and its own finished children (not the pool's workers,
+    which are the forkserver's children: compare `machine_idle`)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def idle_share(before: tuple[float, float], after: tuple[float, float]) -> float:
+    """The machine's idle share of CPU time between two `cpu_idle_total()` readings:
+    near 0 means every core was busy (with this run or others), and a second worker had no core to run on."""
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total if total > 0 else 0.0
+
+
+def cpu_idle_total() -> tuple[float, float]:
+    """Idle and total CPU seconds of the machine, all cores, from /proc/stat (Linux)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return (0.0, 0.0)
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (fields[3] + fields[4]) / ticks, sum(fields[:8]) / ticks
+
+
 def run(docs: list[bytes], workers: int) -> dict:
-    load_before = os.getloadavg()[0]
+    load_before, idle_before = os.getloadavg()[0], cpu_idle_total()
     digest = hashlib.sha256()
     cpu, started = cpu_seconds(), time.perf_counter()
     failed = 0
@@ -61,6 +80,7 @@ def run(docs: list[bytes], workers: int) -> dict:
         "docs_per_s": round(len(docs) / wall, 1),
         "load_before": round(load_before, 2),
         "load_after": round(os.getloadavg()[0], 2),
+        "machine_idle": round(idle_share(idle_before, cpu_idle_total()), 3),
         "output_sha256": digest.hexdigest()[:16],
     }
 
@@ -78,12 +98,14 @@ def main(argv: list[str] | None = None) -> int:
     docs = corpus(args.data, args.n)
     runs = [run(docs, workers) for workers in args.workers]
     base = runs[0]["wall_s"]
-    print("| workers | docs | wall s | CPU s | docs/s | speed-up | load avg before/after |")
-    print("|---|---|---|---|---|---|---|")
+    print("| workers | docs | wall s | CPU s | docs/s | speed-up | load avg before/after | machine idle |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in runs:
         speedup = base / r["wall_s"]
         row = [r["workers"], r["docs"], r["wall_s"], r["cpu_s"], r["docs_per_s"], f"{speedup:.2f}x"]
-        print("| " + " | ".join(map(str, row)) + f" | {r['load_before']} / {r['load_after']} |")
+        print(
+            "| " + " | ".join(map(str, row)) + f" | {r['load_before']} / {r['load_after']} | {r['machine_idle']:.0%} |"
+        )
     if len({r["output_sha256"] for r in runs}) != 1:
         print("bench.many: the worker counts gave different outputs", file=sys.stderr)
         return 1
