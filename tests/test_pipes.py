@@ -243,3 +243,16 @@ def test_stream_memory_does_not_grow_with_the_stream() -> None:
     lines, peak, size = peak_while_streaming(1600)
     assert lines == 1600 and size > 16_000_000
     assert peak < size / 4, (peak, size)
+
+
+def test_a_page_without_article_text_fails_as_in_a_folder_run() -> None:
+    page = b"<html><head><title>x</title></head><body><script>var a = 1;</script></body></html>"
+    done = pipe("clean", "-", "--format", "html", stdin=page)
+    assert (done.returncode, done.stdout) == (1, b"")
+    assert done.stderr.decode() == (
+        "boilerstrip: error: <stdin>: no article text found in the page (the extractor returned nothing)\n"
+    )
+    stream_done = pipe("clean", "--jsonl", "-", stdin=json.dumps({"id": "p", "html": page.decode()}).encode())
+    (record,) = lines_of(stream_done)
+    assert (stream_done.returncode, record["status"], record["text"]) == (1, "failed", None)
+    assert record["error"] == "no article text found in the page (the extractor returned nothing)"

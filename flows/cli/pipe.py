@@ -23,6 +23,7 @@ from typing import IO, Any
 from boilerstrip.cleaners import Config
 from boilerstrip.cleaners.many import Result, clean_many
 
+from ..work import no_text
 from .common import usage_error
 
 PREFIX = "boilerstrip: "
@@ -72,6 +73,10 @@ def _one(args: argparse.Namespace, config: Config) -> int:
 
     result = clean_named("-", config, args.format or "auto", prefix=PREFIX)
     if result is None:
+        return 1
+    empty = no_text(result)
+    if empty:
+        print(f"{PREFIX}error: <stdin>: {empty}", file=sys.stderr)
         return 1
     if args.diff:  # before stdout: a diff that cannot be written leaves nothing half done downstream
         try:
@@ -135,6 +140,7 @@ def output_record(result: Result, line: int, problem: str | None, *, edits: bool
     """The input record's own keys (but "html"), then what cleaning found; ours win a clash."""
     kept = {key: value for key, value in (result.record or {}).items() if key != "html"}
     cleaned = result.cleaned
+    problem = problem or (no_text(cleaned) if cleaned is not None else None)  # as a folder run says it
     meta = cleaned.meta if cleaned is not None else None
     out: dict[str, Any] = {
         **kept,
@@ -143,7 +149,7 @@ def output_record(result: Result, line: int, problem: str | None, *, edits: bool
         "line": line,
         "status": "cleaned" if cleaned is not None and problem is None else "failed",
         "error": problem or result.error,
-        "text": cleaned.text if cleaned is not None else None,
+        "text": cleaned.text if cleaned is not None and problem is None else None,
         "language": meta.language if meta else None,
         "language_prob": meta.language_prob if meta else None,
         "needs_review": meta.needs_review if meta else None,
