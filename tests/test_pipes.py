@@ -13,7 +13,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_cli import BIN, boilerstrip, one_line_error
 
@@ -177,6 +177,7 @@ LINE = st.one_of(
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(LINE, max_size=6))
+@example(['{"id": 1, "text": "a\\u0085b\\u2028c\\u2029d\\n"}', '{"0": "\\u0085"}'])  # line ends to str.splitlines
 def test_a_stream_never_crashes_on_json_ish_lines(lines: list[str | bytes]) -> None:
     data = b"\n".join(
         (line if isinstance(line, bytes) else line.encode("utf-8", "surrogatepass")).replace(b"\n", b" ")

@@ -165,10 +165,15 @@ def _share(part: int, whole: int) -> float:
     return round(part / whole, 4) if whole else 0.0
 
 
+LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+"""Valid inside a JSON string, but line ends to Python's str.splitlines and to some
+JavaScript readers: escaped, so a record is always exactly one line, whatever splits it."""
+
+
 def _dumps(record: dict[str, Any]) -> bytes:
     """One line of UTF-8 JSON; with \\u escapes when the record holds text UTF-8 cannot carry
     (a lone surrogate from the input's own escapes)."""
     try:
-        return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(record, ensure_ascii=False).translate(LINE_BREAKS) + "\n").encode("utf-8")
     except UnicodeEncodeError:
         return (json.dumps(record) + "\n").encode("ascii")
