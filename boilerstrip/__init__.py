@@ -7,6 +7,9 @@ the command line, `flows/`). The library's everyday names are here too:
     >>> from boilerstrip import clean
     >>> clean(b"Story text.\\n\\nBe the first to comment\\n").text
     'Story text.\\n'
+
+Many documents, in input order, on several processes: `clean_many(items, workers=2)`
+(see `boilerstrip.cleaners.many`).
 """
 
 from boilerstrip.cleaners import (
@@ -21,6 +24,7 @@ from boilerstrip.cleaners import (
     PhraseError,
     Span,
     clean,
+    clean_many,
     cleaner_versions,
     load_config,
     replay,
@@ -38,6 +42,7 @@ __all__ = [
     "PhraseError",
     "Span",
     "clean",
+    "clean_many",
     "cleaner_versions",
     "load_config",
     "replay",

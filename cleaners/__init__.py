@@ -13,6 +13,7 @@ No Prefect here: `flows/` orchestrates, this package only cleans.
 from .config import Config, cleaner_versions, load_config
 from .edits import replay
 from .errors import BoilerstripError, CleaningTimeout, ConfigError, InputError, PhraseError
+from .many import clean_many
 from .model import Cleaned, Edit, Meta, Span
 from .pipeline import clean
 from .steps import REGISTRY  # the registry, with every step module imported
@@ -30,6 +31,7 @@ __all__ = [
     "PhraseError",
     "Span",
     "clean",
+    "clean_many",
     "cleaner_versions",
     "load_config",
     "replay",

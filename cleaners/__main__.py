@@ -17,10 +17,23 @@ import os
 import sys
 from pathlib import Path
 
-from . import ConfigError, InputError, PhraseError, clean, load_config
+from . import BoilerstripError, Cleaned, Config, ConfigError, PhraseError, clean, load_config
 from .output.difflog import render
 
 NEWLINE = "\n"
+
+
+def clean_named(name: str, config: Config, format: str, prefix: str = "") -> Cleaned | None:
+    """Read `name` (- for standard input) and clean it. What went wrong is one line on
+    stderr, naming the file, and None: a pipe's stdout carries clean text only.
+    `boilerstrip clean -` is this too."""
+    shown = "<stdin>" if name == "-" else name
+    try:
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return clean(raw, config=config, source=shown, format=format)
+    except (OSError, BoilerstripError) as err:  # unreadable, not a document, over its time limit
+        print(f"{prefix}error: {shown}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,14 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     status = 0
     for number, name in enumerate(args.files):
-        try:
-            raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-            shown = "<stdin>" if name == "-" else name
-            result = clean(raw, config=config, source=shown, format=args.format)
-        except (OSError, InputError) as err:
-            print(f"error: {name}: {getattr(err, 'strerror', None) or err}", file=sys.stderr)
+        result = clean_named(name, config, args.format)
+        if result is None:
             status = 1
             continue
+        shown = result.meta.source or name
         if args.diff:  # a diff log names its file in its own header
             sys.stdout.write(render(result, shown, f"{shown} (clean)"))
             continue

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from boilerstrip.cleaners import Config, clean
+from boilerstrip.cleaners import Cleaned, Config, clean
 from boilerstrip.cleaners.input.decode import sniff_binary
 from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.cleaners.output import editlog
@@ -104,6 +104,13 @@ def refusal(raw: bytes) -> str | None:
     return f"not text or HTML: {kind}" if kind else None
 
 
+def no_text(result: Cleaned) -> str | None:
+    """Why a cleaned document is a failure all the same: a page the extractor found no text in."""
+    if result.meta.format == "html" and not result.text.strip():
+        return "no article text found in the page (the extractor returned nothing)"
+    return None
+
+
 def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None) -> ManifestRecord:
     """Clean one file; `repeats` are the corpus statistics by site, when gathered."""
     writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
@@ -140,8 +147,9 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     except Exception as err:  # one bad file must not stop the run: record it
         return failure(item, f"cleaning failed: {type(err).__name__}: {err}", sha256=digest)
     meta = result.meta
-    if meta.format == "html" and not result.text.strip():
-        return failure(item, "no article text found in the page (the extractor returned nothing)", sha256=digest)
+    empty = no_text(result)
+    if empty:
+        return failure(item, empty, sha256=digest)
     out_dir = Path(job.out_dir)
     try:
         out = contained(out_dir, out_dir / item.output, writer.verdicts)

@@ -25,14 +25,16 @@ def _output(text: str) -> Path:
         raise argparse.ArgumentTypeError(str(err)) from None
 
 
-def _add_run_options(parser: argparse.ArgumentParser) -> None:
+def _add_run_options(parser: argparse.ArgumentParser, pipes: bool = False) -> None:
     parser.add_argument(
         "raw",
         type=InputRoot.of,
         help="folder of raw articles (.txt, .html, .htm, optionally .gz), or one such file; "
-        "also an fsspec URL (file://, s3://, ...)",
+        "also an fsspec URL (file://, s3://, ...)" + ("; - cleans standard input to standard output" if pipes else ""),
     )
-    parser.add_argument("--out", type=_output, required=True, help="output folder (mirrors the input tree)")
+    parser.add_argument(
+        "--out", type=_output, required=not pipes, help="output folder (mirrors the input tree; not with -)"
+    )
     parser.add_argument("--config", type=Path, help="TOML file with [run] and [cleaners] tables")
     parser.add_argument("--batch-size", type=int, help="files per Prefect task (default 500)")
     parser.add_argument("--format", choices=("auto", "text", "html"), help="input format (default auto)")
@@ -61,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     clean = commands.add_parser("clean", help="clean a folder of articles now (Prefect flow, no setup needed)")
-    _add_run_options(clean)
+    _add_run_options(clean, pipes=True)
     clean.add_argument(
         "--dask",
         nargs="?",
@@ -72,6 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--force", action="store_true", help="redo every file, even unchanged ones")
     clean.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
+    clean.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='RAW is a JSONL file (or - for standard input) of {"id", "text" | "html", "url", ...} records: '
+        "one cleaned record per line to standard output, in input order (no Prefect)",
+    )
+    clean.add_argument("--diff", type=Path, metavar="FILE", help="with -: write the diff log to FILE")
+    clean.add_argument("--edits", action="store_true", help="with --jsonl: every edit in each output record")
 
     report = commands.add_parser("report", help="write OUT/report.html: a run's outputs to read in a browser")
     report.add_argument("out", type=Path, help="output folder of a run (the one holding manifest.jsonl)")

@@ -64,6 +64,14 @@ def print_summary(markdown: str) -> None:
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    from .pipe import cmd_pipe, wanted
+
+    if wanted(args):  # `clean -` or `clean --jsonl`: no Prefect, no output folder
+        return cmd_pipe(args)
+    if args.out is None:
+        usage_error("the following arguments are required: --out (or clean standard input: `boilerstrip clean -`)")
+    if args.diff or args.edits:
+        usage_error("--diff and --edits are for `clean -` and `clean --jsonl`; a folder run writes every diff log")
     settings = check_inputs(args)
     check_free(args)
     if not args.verbose:

@@ -1,0 +1,72 @@
+"""docs/downstream.md runs as written: every shell and Python example, in a folder with
+`article.txt` (raw/004) and the page's own `records.jsonl`; where the page shows an
+output (the ```text block after an example), that is the output. Each example stands
+on its own: it makes whatever else it reads."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from golden import ROOT
+
+PAGE = ROOT / "docs/downstream.md"
+BLOCK = re.compile(r"^```(\w+)([^\n]*)\n(.*?)^```$", re.M | re.S)
+
+
+def blocks() -> list[tuple[str, str, str]]:
+    return [(kind, info.strip(), body) for kind, info, body in BLOCK.findall(PAGE.read_text("utf-8"))]
+
+
+def examples() -> list[tuple[int, str, str, str | None]]:
+    """(number, kind, code, expected output or None) of each sh and python block."""
+    found = []
+    listed = blocks()
+    for number, (kind, _, body) in enumerate(listed):
+        if kind in ("sh", "python"):
+            after = listed[number + 1] if number + 1 < len(listed) else None
+            found.append((number, kind, body, after[2] if after and after[0] == "text" else None))
+    return found
+
+
+def test_the_page_has_its_examples() -> None:
+    kinds = [kind for _, kind, _, _ in examples()]
+    assert kinds.count("sh") >= 5 and kinds.count("python") >= 1
+    assert "boilerstrip clean - --format text < article.txt" in PAGE.read_text("utf-8")  # "a pipe"
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="the examples pipe into jq")
+@pytest.mark.parametrize(
+    ("number", "kind", "code", "expected"), examples(), ids=[f"{kind}-{number}" for number, kind, *_ in examples()]
+)
+def test_every_example_runs_as_shown(tmp_path: Path, number: int, kind: str, code: str, expected: str | None) -> None:
+    shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", tmp_path / "article.txt")
+    for block_kind, name, body in blocks():
+        if block_kind == "jsonl" and name:
+            (tmp_path / name).write_text(body, "utf-8")
+    if kind == "python":
+        (tmp_path / "example.py").write_text(code, "utf-8")
+        command = [sys.executable, "example.py"]
+    else:
+        command = ["bash", "-c", code]
+    done = subprocess.run(command, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    if expected is not None:
+        assert done.stdout == expected
+    else:
+        assert done.stdout == "" and done.stderr == ""
+
+
+def _env() -> dict[str, str]:
+    """The venv's commands first; a Prefect API that leads nowhere (no example may need one)."""
+    return {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PREFECT_API_URL": "http://127.0.0.1:9/api",
+    }
