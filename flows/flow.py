@@ -35,7 +35,7 @@ from boilerstrip.flows.outputs import Status
 from boilerstrip.flows.plan import Plan, Progress
 from boilerstrip.flows.report import report_section
 from boilerstrip.flows.settings import Settings, load_settings
-from boilerstrip.flows.work import Job, Task, site_of
+from boilerstrip.flows.work import Job, Task, group_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
@@ -82,6 +82,7 @@ def clean_corpus(
     settings: Settings | None = None,
     progress: Progress | None = None,
     wait_for_lock: float = 0,
+    urls: str | None = None,
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
@@ -95,7 +96,8 @@ def clean_corpus(
     for `remove_repeated_lines` first; `dask` records that the caller started this flow
     on Dask; `progress` is told after every batch. One run at a time writes into
     `out_dir`: another run's lock on it fails this one (`OutputBusy`), at once or after
-    `wait_for_lock` seconds.
+    `wait_for_lock` seconds. `urls` maps sources to their urls (a `.tsv` or `.jsonl` file;
+    default: RAW's `urls.tsv`, if any).
     """
     logger = get_run_logger()
     settings = (settings or load_settings(config)).with_run(
@@ -109,6 +111,7 @@ def clean_corpus(
         progress=progress,
         wait_for_lock=wait_for_lock,
         waiting=logger.warning,
+        urls=urls,
     )
     try:
         return _run(plan, settings)
@@ -162,7 +165,7 @@ def _start_batch(execution: Execution, job: Job, tasks: list[Task], table: dict[
         return None
     if table is None:
         return execution.start(clean_batch, job, tasks)
-    sites = {site_of(t.item.source, job.site_depth) for t in tasks}
+    sites = {group_of(t, job.site_depth) for t in tasks}
     return execution.start(clean_batch, job, tasks, {s: table[s] for s in sites if s in table})
 
 

@@ -49,6 +49,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "(default: refuse at once, exit status 75)",
     )
     parser.add_argument(
+        "--urls",
+        type=Path,
+        metavar="FILE",
+        help='each input\'s url: lines of source<TAB>url (.tsv) or {"source": ..., "url": ...} (.jsonl); '
+        "default: RAW/urls.tsv if there is one",
+    )
+    parser.add_argument(
         "--repeated-lines",
         action="store_true",
         default=None,

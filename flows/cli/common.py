@@ -29,6 +29,8 @@ def parameters(args: argparse.Namespace) -> dict:
         params["repeated_lines"] = True
     if args.wait_for_lock:
         params["wait_for_lock"] = args.wait_for_lock
+    if args.urls:
+        params["urls"] = str(args.urls.resolve())
     return params
 
 
@@ -53,6 +55,14 @@ def check_inputs(args: argparse.Namespace) -> Settings:
             workers=args.workers, dask=getattr(args, "dask", None), repeated_lines=args.repeated_lines
         )
     except (ConfigError, PhraseError) as err:
+        usage_error(str(err))
+    from ..sites import UrlMapError, read_urls, sidecar_for
+
+    sidecar = sidecar_for(args.raw.location, args.raw.local, args.urls and str(args.urls))
+    try:
+        if sidecar is not None:
+            read_urls(sidecar)
+    except UrlMapError as err:
         usage_error(str(err))
     unwritable = output_problem(args.out)  # last: it makes the folder
     if unwritable:
