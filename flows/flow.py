@@ -28,6 +28,7 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.flows import runners
 from boilerstrip.flows.corpus import LineCounts, write_statistics
 from boilerstrip.flows.execution import Execution
+from boilerstrip.flows.export import export as write_export
 from boilerstrip.flows.files import disk_error, output_root, stopped
 from boilerstrip.flows.inputs import InputRoot
 from boilerstrip.flows.manifest import Outcome
@@ -83,6 +84,8 @@ def clean_corpus(
     progress: Progress | None = None,
     wait_for_lock: float = 0,
     urls: str | None = None,
+    export: str | None = None,
+    include_failed: bool = False,
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
@@ -97,7 +100,8 @@ def clean_corpus(
     on Dask; `progress` is told after every batch. One run at a time writes into
     `out_dir`: another run's lock on it fails this one (`OutputBusy`), at once or after
     `wait_for_lock` seconds. `urls` maps sources to their urls (a `.tsv` or `.jsonl` file;
-    default: RAW's `urls.tsv`, if any).
+    default: RAW's `urls.tsv`, if any). `export`: a corpus file written once the manifest is
+    final (`flows.export`; failed inputs listed too with `include_failed`).
     """
     logger = get_run_logger()
     settings = (settings or load_settings(config)).with_run(
@@ -114,7 +118,7 @@ def clean_corpus(
         urls=urls,
     )
     try:
-        return _run(plan, settings)
+        return _run(plan, settings, export, include_failed)
     except OSError as err:  # writing the manifest or summary, or the statistics
         full = disk_error(err)
         if full is None:
@@ -124,7 +128,7 @@ def clean_corpus(
         plan.release()
 
 
-def _run(plan: Plan, settings: Settings) -> dict[str, int]:
+def _run(plan: Plan, settings: Settings, export: str | None, include_failed: bool) -> dict[str, int]:
     logger = get_run_logger()
     batches = plan.batches()
     first = list(islice(batches, 2))
@@ -138,6 +142,9 @@ def _run(plan: Plan, settings: Settings) -> dict[str, int]:
             for (tasks, refused), state in results:
                 plan.record(tasks, refused, state)
         text = plan.finish()
+        if export:  # the manifest is final, and the folder still this run's
+            written = write_export(plan.out, Path(export), include_failed)
+            logger.info("corpus file %s: %s", export, "written" if written else "unchanged")
         if settings.run.report:
             text += report_section(plan.out, logger, execution.pages)
     summary = f"boilerstrip {plan.raw} -> {plan.out}"

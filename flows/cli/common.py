@@ -31,6 +31,9 @@ def parameters(args: argparse.Namespace) -> dict:
         params["wait_for_lock"] = args.wait_for_lock
     if args.urls:
         params["urls"] = str(args.urls.resolve())
+    if getattr(args, "export", None):
+        params["export"] = str(args.export.resolve())
+        params["include_failed"] = args.include_failed
     return params
 
 
@@ -64,6 +67,13 @@ def check_inputs(args: argparse.Namespace) -> Settings:
             read_urls(sidecar)
     except UrlMapError as err:
         usage_error(str(err))
+    if getattr(args, "export", None):
+        from ..export import ExportUsage, check_format
+
+        try:
+            check_format(args.export)
+        except ExportUsage as err:
+            usage_error(str(err))
     unwritable = output_problem(args.out)  # last: it makes the folder
     if unwritable:
         usage_error(f"cannot write to output folder {args.out}: {unwritable}")
