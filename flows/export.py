@@ -43,9 +43,13 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("words", "int64", "words kept: words_before - words_removed"),
     ("removed_share", "float64", "share of the input's words removed by cleaning (0 to 1)"),
     ("needs_review", "bool", "flagged for a person to check (review_reason in the manifest says why)"),
-    ("sha256", "string", "sha256 of the raw input bytes"),
+    ("sha256", "string?", "sha256 of the raw input bytes (null: a failed input that could not be read)"),
     ("text_sha256", "string?", "sha256 of the clean text's bytes (UTF-8)"),
-    ("fingerprint", "string", "settings and cleaner versions that produced the text (the run fingerprint)"),
+    (
+        "fingerprint",
+        "string?",
+        "settings and cleaner versions that made the text (the run fingerprint; null if failed)",
+    ),
     ("error", "string?", "with --include-failed only: why the input failed or was empty; null otherwise"),
 )
 SUFFIXES = {".jsonl.gz": "jsonl.gz", ".jsonl": "jsonl", ".parquet": "parquet"}
@@ -200,9 +204,9 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
         "words": before - removed,
         "removed_share": round(removed / before, 4) if before else 0.0,
         "needs_review": bool(record.get("needs_review")),
-        "sha256": record.get("sha256") or "",
+        "sha256": record.get("sha256"),
         "text_sha256": text_sha,
-        "fingerprint": record.get("fingerprint") or "",
+        "fingerprint": record.get("fingerprint"),
         "error": None if ok else (record.get("error") or record.get("reason") or record.get("status")),
     }
 

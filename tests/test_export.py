@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -235,3 +236,46 @@ def test_clean_writes_the_export_after_the_manifest_is_final(prefect_server, tmp
     written = target.stat().st_mtime_ns
     subprocess.run([str(BIN), "clean", str(raw), "--out", str(out), "--export", str(target)], capture_output=True)
     assert target.stat().st_mtime_ns == written
+
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "downstream-corpus.md"
+
+
+def test_the_docs_table_is_the_schema_of_the_file(run, tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out, _manifest = run
+    export(out, tmp_path / "corpus.parquet")
+    documented = re.findall(r"^\| `(\w+)` \| (\w+\??) \|", DOC.read_text("utf-8"), re.MULTILINE)
+    assert documented == [(name, kind) for name, kind, _ in FIELDS]
+    types = {"string": pa.string(), "float64": pa.float64(), "int64": pa.int64(), "bool": pa.bool_()}
+    schema = pq.read_schema(tmp_path / "corpus.parquet")
+    assert [(f.name, f.type, f.nullable) for f in schema] == [
+        (name, types[kind.rstrip("?")], kind.endswith("?")) for name, kind in documented
+    ]
+
+
+def test_the_docs_loading_examples_run_as_written(run, tmp_path: Path) -> None:
+    out, manifest = run
+    export(out, out / "corpus.parquet")
+    export(out, out / "corpus.jsonl.gz")
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text("utf-8"), re.DOTALL)
+    assert len(blocks) == 2
+    offline = {"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    printed = []
+    for code in blocks:
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, **offline},
+        )
+        assert done.returncode == 0, done.stderr
+        printed.append(done.stdout)
+    assert printed[0].startswith("3 ['id', 'source', 'url', 'site']\n")
+    assert "example.co.uk" in printed[0] and "example.org" in printed[0]
+    kept = sum(1 for r in manifest if r["status"] == "cleaned" and not r["needs_review"])
+    assert printed[1].startswith(f"3 3 {kept}\nmaps.txt The museum will show")
