@@ -194,9 +194,9 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
         "source": source,
         "url": record.get("url"),
         "site": record.get("site"),
-        "title": extraction.get("title"),
-        "author": extraction.get("author"),
-        "date": extraction.get("date"),
+        "title": _text(extraction.get("title")),
+        "author": _text(extraction.get("author")),
+        "date": _text(extraction.get("date")),
         "language": record.get("language") or "unknown",
         "language_prob": float(record.get("language_prob") or 0.0),
         "text": text,
@@ -209,6 +209,11 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
         "fingerprint": record.get("fingerprint"),
         "error": None if ok else (record.get("error") or record.get("reason") or record.get("status")),
     }
+
+
+def _text(value: object) -> str | None:
+    """A page's title, author or date as the export types it (a string, or null)."""
+    return value if isinstance(value, str) else None
 
 
 def _write_jsonl(handle: IO[bytes], rows: Iterator[dict[str, Any]], compress: bool) -> None:

@@ -175,6 +175,12 @@ def test_export_mistakes_are_one_line_with_exit_status_2(run, tmp_path: Path) ->
     done = boilerstrip("clean", raw, "--out", str(tmp_path / "o2"), "--export", str(tmp_path / "c.txt"))
     assert one_line_error(done).startswith(f"boilerstrip: error: export {tmp_path / 'c.txt'}: name it")
     assert not (tmp_path / "o2").exists()  # refused before anything started
+    (tmp_path / "a-file").write_text("not a folder\n")
+    done = boilerstrip("clean", raw, "--out", str(tmp_path / "o2"), "--export", str(tmp_path / "a-file/c.jsonl"))
+    assert one_line_error(done) == (
+        f"boilerstrip: error: cannot write export {tmp_path / 'a-file/c.jsonl'}: {tmp_path / 'a-file'} is a file, "
+        "not a folder"
+    )
     ok = boilerstrip("export", str(out), "--to", str(tmp_path / "c.jsonl"))
     assert (ok.returncode, ok.stderr) == (0, f"boilerstrip: {tmp_path / 'c.jsonl'}: written\n")
     ok = boilerstrip("export", str(out), "--to", str(tmp_path / "c.jsonl"))
@@ -279,3 +285,13 @@ def test_the_docs_loading_examples_run_as_written(run, tmp_path: Path) -> None:
     assert "example.co.uk" in printed[0] and "example.org" in printed[0]
     kept = sum(1 for r in manifest if r["status"] == "cleaned" and not r["needs_review"])
     assert printed[1].startswith(f"3 3 {kept}\nmaps.txt The museum will show")
+
+
+def test_a_manifest_line_of_the_wrong_shape_is_named(run, tmp_path: Path) -> None:
+    out, manifest = run
+    manifest[1]["url"] = ["not", "a", "string"]
+    (out / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in manifest))
+    done = boilerstrip("export", str(out), "--to", str(tmp_path / "c.parquet"))
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
+    assert done.stderr.startswith(f"boilerstrip: error: {out / 'manifest.jsonl'}:2: url must be a string or null")
+    assert not (tmp_path / "c.parquet").exists()

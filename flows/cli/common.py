@@ -74,6 +74,9 @@ def check_inputs(args: argparse.Namespace) -> Settings:
             check_format(args.export)
         except ExportUsage as err:
             usage_error(str(err))
+        unwritable = output_problem(args.export.parent)
+        if unwritable:
+            usage_error(f"cannot write export {args.export}: {unwritable}")
     unwritable = output_problem(args.out)  # last: it makes the folder
     if unwritable:
         usage_error(f"cannot write to output folder {args.out}: {unwritable}")
