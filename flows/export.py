@@ -186,7 +186,12 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
                 f"{manifest}: the clean text of {source} ({record.get('output')}) is missing from {out}; "
                 "run boilerstrip clean again"
             ) from None
-        text, text_sha = data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+        try:
+            text, text_sha = data.decode("utf-8"), hashlib.sha256(data).hexdigest()
+        except UnicodeDecodeError as err:  # a run writes UTF-8: the file was changed since
+            raise ExportError(
+                f"{path}: the clean text of {source} is not UTF-8 (byte {err.start}); clean it again"
+            ) from None
     extraction = record.get("extraction") or {}
     before, removed = record.get("words_before") or 0, record.get("words_removed") or 0
     return {

@@ -295,3 +295,14 @@ def test_a_manifest_line_of_the_wrong_shape_is_named(run, tmp_path: Path) -> Non
     assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr
     assert done.stderr.startswith(f"boilerstrip: error: {out / 'manifest.jsonl'}:2: url must be a string or null")
     assert not (tmp_path / "c.parquet").exists()
+
+
+def test_a_clean_text_changed_by_hand_into_another_encoding_is_named(run, tmp_path: Path) -> None:
+    out, _manifest = run
+    (out / "maps.txt").write_bytes("caf\u00e9 au lait\n".encode("cp1252"))
+    done = boilerstrip("export", str(out), "--to", str(tmp_path / "c.jsonl.gz"))
+    assert (done.returncode, done.stderr) == (
+        1,
+        f"boilerstrip: error: {out / 'maps.txt'}: the clean text of maps.txt is not UTF-8 (byte 3); clean it again\n",
+    )
+    assert not (tmp_path / "c.jsonl.gz").exists() and list(tmp_path.glob(".part.*")) == []
