@@ -93,6 +93,7 @@ class Meta:
     review_reason: str = ""
     source: str | None = None
     extraction: dict[str, Any] | None = None  # HTML only: extractor, version, settings, title, author, date
+    url: str | None = None  # HTML only: the page's canonical link, else og:url (`html.page_url`)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -60,6 +60,7 @@ def _clean(
     doc = read(raw, format=format, extract_timeout=config.extract_timeout)
     meta = Meta(source=str(source) if source is not None else None, format=doc.format, compression=doc.compression)
     meta.encoding, meta.bom, meta.byte_fixes, meta.extraction = doc.encoding, doc.bom, doc.byte_fixes, doc.extraction
+    meta.url = doc.url
     original = text = doc.text
     order = config.enabled()
     steps: dict[str, Step] = {name: REGISTRY[name].configured(config) for name in order}

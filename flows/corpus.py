@@ -21,7 +21,7 @@ from boilerstrip.cleaners.steps.repeated import select
 
 from .files import write_atomic
 from .outputs import STATISTICS
-from .work import Job, Task, format_of, refusal, site_of
+from .work import Job, Task, format_of, group_of, refusal
 
 
 @dataclass
@@ -68,7 +68,7 @@ def count_batch(job: Job, tasks: list[Task]) -> LineCounts:
             hashes = repeated_line_hashes(raw, config=job.config, format=format_of(job, item))
         except Exception:  # cleaning will fail on it too, and say why
             continue
-        counts.add(site_of(item.source, job.site_depth), hashes)
+        counts.add(group_of(task, job.site_depth), hashes)
     return counts
 
 

@@ -28,6 +28,7 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.flows import runners
 from boilerstrip.flows.corpus import LineCounts, write_statistics
 from boilerstrip.flows.execution import Execution
+from boilerstrip.flows.export import export as write_export
 from boilerstrip.flows.files import disk_error, output_root, stopped
 from boilerstrip.flows.inputs import InputRoot
 from boilerstrip.flows.manifest import Outcome
@@ -35,7 +36,7 @@ from boilerstrip.flows.outputs import Status
 from boilerstrip.flows.plan import Plan, Progress
 from boilerstrip.flows.report import report_section
 from boilerstrip.flows.settings import Settings, load_settings
-from boilerstrip.flows.work import Job, Task, site_of
+from boilerstrip.flows.work import Job, Task, group_of
 
 
 def _retry_on_io(task, task_run, state) -> bool:  # Prefect's retry_condition_fn signature
@@ -82,6 +83,9 @@ def clean_corpus(
     settings: Settings | None = None,
     progress: Progress | None = None,
     wait_for_lock: float = 0,
+    urls: str | None = None,
+    export: str | None = None,
+    include_failed: bool = False,
 ) -> dict[str, int]:
     """Clean every .txt/.html/.htm (optionally .gz) file under `raw_dir` into `out_dir`.
 
@@ -95,7 +99,9 @@ def clean_corpus(
     for `remove_repeated_lines` first; `dask` records that the caller started this flow
     on Dask; `progress` is told after every batch. One run at a time writes into
     `out_dir`: another run's lock on it fails this one (`OutputBusy`), at once or after
-    `wait_for_lock` seconds.
+    `wait_for_lock` seconds. `urls` maps sources to their urls (a `.tsv` or `.jsonl` file;
+    default: RAW's `urls.tsv`, if any). `export`: a corpus file written once the manifest is
+    final (`flows.export`; failed inputs listed too with `include_failed`).
     """
     logger = get_run_logger()
     settings = (settings or load_settings(config)).with_run(
@@ -109,9 +115,10 @@ def clean_corpus(
         progress=progress,
         wait_for_lock=wait_for_lock,
         waiting=logger.warning,
+        urls=urls,
     )
     try:
-        return _run(plan, settings)
+        return _run(plan, settings, export, include_failed)
     except OSError as err:  # writing the manifest or summary, or the statistics
         full = disk_error(err)
         if full is None:
@@ -121,7 +128,7 @@ def clean_corpus(
         plan.release()
 
 
-def _run(plan: Plan, settings: Settings) -> dict[str, int]:
+def _run(plan: Plan, settings: Settings, export: str | None, include_failed: bool) -> dict[str, int]:
     logger = get_run_logger()
     batches = plan.batches()
     first = list(islice(batches, 2))
@@ -135,6 +142,9 @@ def _run(plan: Plan, settings: Settings) -> dict[str, int]:
             for (tasks, refused), state in results:
                 plan.record(tasks, refused, state)
         text = plan.finish()
+        if export:  # the manifest is final, and the folder still this run's
+            written = write_export(plan.out, Path(export), include_failed)
+            logger.info("corpus file %s: %s", export, "written" if written else "unchanged")
         if settings.run.report:
             text += report_section(plan.out, logger, execution.pages)
     summary = f"boilerstrip {plan.raw} -> {plan.out}"
@@ -162,7 +172,7 @@ def _start_batch(execution: Execution, job: Job, tasks: list[Task], table: dict[
         return None
     if table is None:
         return execution.start(clean_batch, job, tasks)
-    sites = {site_of(t.item.source, job.site_depth) for t in tasks}
+    sites = {group_of(t, job.site_depth) for t in tasks}
     return execution.start(clean_batch, job, tasks, {s: table[s] for s in sites if s in table})
 
 

@@ -116,6 +116,9 @@ class ManifestRecord(TypedDict, total=False):
     needs_review: bool
     review_reason: str
     extraction: dict | None
+    url: str | None  # the page's address: mapped by the user (a sidecar), else the page's canonical link or og:url
+    site: str | None  # the url's registered domain (public suffix list)
+    url_from: str | None  # "map" (the sidecar) or "page" (the HTML's own); None without a url
     fingerprint: str
     status: Status
     error: str | None

@@ -18,6 +18,7 @@ from .lock import OutputLock
 from .manifest import Journal, Outcome, Previous, Summary
 from .outputs import SETTINGS, display
 from .settings import Settings
+from .sites import read_urls, sidecar_for
 from .work import Job, Task, failure
 
 Progress = Callable[[int, dict[str, int]], None]
@@ -37,6 +38,7 @@ class Plan:
     progress: Progress | None = None
     started: float = field(default_factory=time.monotonic)
     lock: OutputLock | None = None
+    urls: dict[str, str] = field(default_factory=dict)  # source -> url, from the run's url sidecar
 
     @classmethod
     def make(
@@ -49,18 +51,24 @@ class Plan:
         progress: Progress | None = None,
         wait_for_lock: float = 0,
         waiting: Callable[[str], object] | None = None,
+        urls: str | None = None,
     ) -> Plan:
         """Check the paths, take the output folder (`OutputBusy` when another run has it
         after `wait_for_lock` seconds), read what the last run left, and open this run's
         journal; the effective settings are written first, so a run can always be audited.
-        `release` (or `close`) lets the folder go."""
+        `release` (or `close`) lets the folder go. `urls`: the url sidecar (default: RAW's
+        `urls.tsv`, if any)."""
         problem = raw.problem() or raw.overlap(out)
         if problem:
             raise ValueError(problem)
+        sidecar = sidecar_for(raw.location, raw.local, urls)
+        mapped = read_urls(sidecar) if sidecar is not None else {}
         lock = OutputLock(out)
         lock.acquire(wait_for_lock, waiting)
         try:
-            return cls._make(raw, out, settings, force, progress, lock)
+            plan = cls._make(raw, out, settings, force, progress, lock)
+            plan.urls = mapped
+            return plan
         except BaseException as err:
             lock.release()
             full = disk_error(err)
@@ -103,7 +111,7 @@ class Plan:
                 continue
             seen[item.output] = item.source
             previous = self.previous.get(display(item.source)) if self.previous is not None else None
-            batch.append(Task(item, previous))
+            batch.append(Task(item, previous, self.urls.get(display(item.source))))
             if len(batch) >= size:
                 yield batch, refused
                 batch, refused = [], []
@@ -115,7 +123,7 @@ class Plan:
         size = self.settings.run.batch_size
         batch: list[Task] = []
         for item in self.raw.discover():
-            batch.append(Task(item))
+            batch.append(Task(item, url=self.urls.get(display(item.source))))
             if len(batch) >= size:
                 yield batch
                 batch = []

@@ -23,6 +23,7 @@ from . import outputs
 from .files import DISK_ERRORS, TMP_DIR, AtomicWriter, OutsideOutput, contained
 from .inputs import InputRoot, Item
 from .outputs import ManifestRecord, Status, display
+from .sites import site_of_url
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Task:
 
     item: Item
     previous: ManifestRecord | None = None
+    url: str | None = None  # the document's address as the user (or an archive's record) gives it
 
 
 def format_of(job: Job, item: Item) -> str:
@@ -61,6 +63,13 @@ def site_of(source: str, depth: int) -> str:
         return ""
     folders = source.split("/")[:-1]
     return "/".join(folders[:depth]) if len(folders) >= depth else "."
+
+
+def group_of(task: Task, depth: int) -> str:
+    """The site whose repeated lines a document shares: the registered domain of its url when
+    one is known before cleaning (a sidecar), else its folders (`site_of`)."""
+    site = site_of_url(task.url) if task.url and depth else None
+    return site or site_of(task.item.source, depth)
 
 
 def fingerprint(job: Job, repeats: SiteRepeats | None) -> str:
@@ -79,10 +88,28 @@ def _unchanged(job: Job, task: Task, digest: str, fingerprint: str) -> bool:
         return False
     if prev.get("sha256") != digest or prev.get("fingerprint") != fingerprint:
         return False
+    if not _same_address(task, prev):
+        return False
     out_dir = Path(job.out_dir)
     logs = [outputs.diff_for(task.item.output), outputs.edit_log_for(task.item.output)] if job.write_diff else []
     written = [task.item.output, *logs]
     return all((out_dir / name).is_file() for name in written if name is not None)
+
+
+def _same_address(task: Task, prev: ManifestRecord) -> bool:
+    """The url the record holds is still the one this run would give: the same mapped url,
+    or none mapped then and now (a page's own url is in its unchanged bytes). A page
+    recorded before urls were kept is cleaned again to learn its url."""
+    if task.url is not None:
+        return prev.get("url_from") == "map" and prev.get("url") == task.url
+    if prev.get("url_from") == "map":
+        return False
+    return "url" in prev or prev.get("format") != "html"
+
+
+def address(url: str | None, source: str | None) -> ManifestRecord:
+    """The url fields of a record: the url, its site, and where the url came from."""
+    return {"url": url, "site": site_of_url(url) if url else None, "url_from": source if url else None}
 
 
 def failure(item: Item, message: str, **extra) -> ManifestRecord:
@@ -123,7 +150,7 @@ def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None)
 def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None) -> ManifestRecord:
     """The record is final once `writer` is closed: its outputs are then in place."""
     item = task.item
-    site = repeats.get(site_of(item.source, job.site_depth)) if repeats is not None else None
+    site = repeats.get(group_of(task, job.site_depth)) if repeats is not None else None
     current = fingerprint(job, site)
     if item.problem:
         return failure(item, item.problem)
@@ -172,9 +199,11 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
         if edit_log is not None:
             data = editlog.dumps(result.edits, meta.byte_fixes)
             writer.write(edit_log, data.encode("utf-8", "surrogateescape"))
-    return outputs.cleaned(
+    record = outputs.cleaned(
         item.source, item.output, result, sha256=digest, size=len(raw), fingerprint=current, logs=job.write_diff
     )
+    record.update(address(task.url, "map") if task.url else address(meta.url, "page"))
+    return record
 
 
 def run_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None) -> list[ManifestRecord]:

@@ -219,3 +219,30 @@ def opted_config() -> Config:
     from boilerstrip.cleaners.config import DEFAULT_ORDER
 
     return Config(order=("remove_page_title", *DEFAULT_ORDER))
+
+
+PAGE_BODY = (
+    "<body><article><p>Le conseil municipal a adopté lundi soir un nouveau plan de dragage du port après des "
+    "mois de débats avec les pêcheurs de la baie.</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("head", "url"),
+    [
+        (
+            '<link rel="canonical" href="https://ex.fr/a"><meta property="og:url" content="https://m.ex.fr/a">',
+            "https://ex.fr/a",
+        ),
+        ('<meta property="og:url" content="https://m.ex.fr/a">', "https://m.ex.fr/a"),
+        (
+            '<link rel="Canonical alternate" href="/a?x=1"><meta property="og:url" content="https://ex.fr/b/c">',
+            "https://ex.fr/a?x=1",
+        ),
+        ('<link rel="canonical" href="/a">', "/a"),  # nothing to resolve it against: kept as written
+        ("<title>Le port</title>", None),
+    ],
+)
+def test_the_page_url_is_its_canonical_link_else_og_url(head: str, url: str | None) -> None:
+    result = clean(f"<html><head>{head}</head>{PAGE_BODY}".encode())
+    assert result.meta.url == url

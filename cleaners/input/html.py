@@ -16,6 +16,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypedDict
+from urllib.parse import urljoin, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -90,6 +91,7 @@ class Extracted:
     language: str | None = None  # from <html lang>, if the page declares one
     info: dict[str, Any] = field(default_factory=dict)
     headlines: tuple[str, ...] = ()  # og:title, <title>, h1: for the opt-in remove_page_title
+    url: str | None = None  # the page's own address (`page_url`)
 
 
 def _metadata(tree: HtmlElement) -> dict[str, str | None]:
@@ -117,6 +119,28 @@ def _metadata(tree: HtmlElement) -> dict[str, str | None]:
             "//meta[@itemprop='datePublished']/@content",
         ),
     }
+
+
+def page_url(tree: HtmlElement) -> str | None:
+    """The address a page gives itself: its canonical link, else its og:url. A relative
+    canonical link is resolved against og:url when that is absolute; otherwise it is kept
+    as written (a page saved without its address cannot tell us more)."""
+
+    def first(xpath: str) -> str | None:
+        for value in tree.xpath(xpath):
+            text = str(value).strip()
+            if text:
+                return text[:2000]
+        return None
+
+    rel = "concat(' ', translate(normalize-space(@rel), 'CANOICL', 'canoicl'), ' ')"  # rel is case-insensitive
+    canonical = first(f"//link[contains({rel}, ' canonical ')]/@href")
+    og_url = first("//meta[@property='og:url']/@content")
+    if canonical is None:
+        return og_url
+    if og_url is not None and not urlsplit(canonical).scheme and urlsplit(og_url).scheme in ("http", "https"):
+        return urljoin(og_url, canonical)
+    return canonical
 
 
 def _headlines(tree: HtmlElement) -> tuple[str, ...]:
@@ -195,6 +219,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
             return Extracted("", None, {**info, "title": None, "author": None, "date": None, "removed": []})
         info.update(_metadata(tree))
         headlines = _headlines(tree)
+        url = page_url(tree)
         language = _language(tree)
         largest = paragraph_chars(tree)
         body = tree.find(".//body")
@@ -221,7 +246,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
                     info["extraction_path"] = f"without the pre-pass: with it the result was {why}"
             if still:
                 info["suspect"] = still
-    return Extracted(text, language, info, headlines)
+    return Extracted(text, language, info, headlines, url)
 
 
 SHORT_SHARE = 0.2

@@ -30,6 +30,7 @@ class Document:
     extraction: dict[str, Any] | None = None  # HTML: extractor, settings, title, author, date, pre-pass removals
     language: str | None = None  # HTML: the page's <html lang>
     headlines: tuple[str, ...] = ()  # HTML: og:title, <title>, h1
+    url: str | None = None  # HTML: the page's canonical link, else og:url
 
 
 def read(raw: bytes | str, *, format: str = "auto", extract_timeout: float | None = 30.0) -> Document:
@@ -51,5 +52,5 @@ def read(raw: bytes | str, *, format: str = "auto", extract_timeout: float | Non
     if format == "html" or (format == "auto" and html.looks_like_html(doc.text)):
         extracted = html.extract(doc.text, timeout=extract_timeout)
         doc.text, doc.format, doc.extraction = extracted.text, "html", extracted.info
-        doc.language, doc.headlines = extracted.language, extracted.headlines
+        doc.language, doc.headlines, doc.url = extracted.language, extracted.headlines, extracted.url
     return doc

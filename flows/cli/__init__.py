@@ -14,7 +14,7 @@ from pathlib import Path
 from .. import localserver
 from ..files import output_root
 from ..inputs import InputRoot
-from .run import cmd_clean, cmd_report, cmd_show
+from .run import cmd_clean, cmd_export, cmd_report, cmd_show
 from .schedule import DEPLOYED, SERVED, cmd_deploy, cmd_doctor, cmd_serve, cmd_server, cmd_worker
 
 
@@ -51,10 +51,33 @@ def _add_run_options(parser: argparse.ArgumentParser, pipes: bool = False) -> No
         "(default: refuse at once, exit status 75)",
     )
     parser.add_argument(
+        "--urls",
+        type=Path,
+        metavar="FILE",
+        help='each input\'s url: lines of source<TAB>url (.tsv) or {"source": ..., "url": ...} (.jsonl); '
+        "default: RAW/urls.tsv if there is one",
+    )
+    parser.add_argument(
         "--repeated-lines",
         action="store_true",
         default=None,
         help="first gather per-site line statistics, so remove_repeated_lines can drop lines a site repeats",
+    )
+
+
+def _add_export_options(parser: argparse.ArgumentParser, flag: str, what: str, required: bool = False) -> None:
+    parser.add_argument(
+        flag,
+        dest="export",
+        type=Path,
+        metavar="FILE",
+        required=required,
+        help=f"{what}: FILE ends in .jsonl.gz, .jsonl or .parquet; rewritten only when the run's outputs changed",
+    )
+    parser.add_argument(
+        "--include-failed",
+        action="store_true",
+        help="also list failed and empty inputs in the corpus file (no text; `error` says why)",
     )
 
 
@@ -73,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
         "of --workers processes",
     )
     clean.add_argument("--force", action="store_true", help="redo every file, even unchanged ones")
+    _add_export_options(clean, "--export", "after the run, also write its corpus file (as `boilerstrip export`)")
     clean.add_argument("--verbose", action="store_true", help="show Prefect's log lines")
     clean.add_argument(
         "--jsonl",
@@ -82,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     clean.add_argument("--diff", type=Path, metavar="FILE", help="with -: write the diff log to FILE")
     clean.add_argument("--edits", action="store_true", help="with --jsonl: every edit in each output record")
+
+    export = commands.add_parser(
+        "export", help="write a run's clean texts and their records as one corpus file (JSON Lines or Parquet)"
+    )
+    export.add_argument("out", type=Path, help="output folder of a run (the one holding manifest.jsonl)")
+    _add_export_options(export, "--to", "the corpus file to write", required=True)
 
     report = commands.add_parser("report", help="write OUT/report.html: a run's outputs to read in a browser")
     report.add_argument("out", type=Path, help="output folder of a run (the one holding manifest.jsonl)")
@@ -142,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {
         "clean": cmd_clean,
+        "export": cmd_export,
         "report": cmd_report,
         "show": cmd_show,
         "serve": cmd_serve,

@@ -29,6 +29,11 @@ def parameters(args: argparse.Namespace) -> dict:
         params["repeated_lines"] = True
     if args.wait_for_lock:
         params["wait_for_lock"] = args.wait_for_lock
+    if args.urls:
+        params["urls"] = str(args.urls.resolve())
+    if getattr(args, "export", None):
+        params["export"] = str(args.export.resolve())
+        params["include_failed"] = args.include_failed
     return params
 
 
@@ -54,6 +59,24 @@ def check_inputs(args: argparse.Namespace) -> Settings:
         )
     except (ConfigError, PhraseError) as err:
         usage_error(str(err))
+    from ..sites import UrlMapError, read_urls, sidecar_for
+
+    sidecar = sidecar_for(args.raw.location, args.raw.local, args.urls and str(args.urls))
+    try:
+        if sidecar is not None:
+            read_urls(sidecar)
+    except UrlMapError as err:
+        usage_error(str(err))
+    if getattr(args, "export", None):
+        from ..export import ExportUsage, check_format
+
+        try:
+            check_format(args.export)
+        except ExportUsage as err:
+            usage_error(str(err))
+        unwritable = output_problem(args.export.parent)
+        if unwritable:
+            usage_error(f"cannot write export {args.export}: {unwritable}")
     unwritable = output_problem(args.out)  # last: it makes the folder
     if unwritable:
         usage_error(f"cannot write to output folder {args.out}: {unwritable}")

@@ -184,6 +184,24 @@ def _find_diff(path: Path, out: Path) -> Path:
     return diff
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """No Prefect needed: the corpus file is made from the files a run left in OUT."""
+    from ..export import ExportError, ExportUsage, export
+
+    try:
+        written = export(args.out, args.export, args.include_failed)
+    except ExportUsage as err:
+        usage_error(str(err))
+    except ExportError as err:
+        print(f"boilerstrip: error: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"boilerstrip: error: cannot write {args.export}: {err.strerror or err}", file=sys.stderr)
+        return 1
+    print(f"boilerstrip: {args.export}: {'written' if written else 'unchanged, not rewritten'}", file=sys.stderr)
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """No Prefect needed: the report is made from the files a run left in OUT. It takes
     the folder's lock, so it never reads a run's half-written manifest."""

@@ -32,6 +32,9 @@ TYPES: dict[str, tuple[type, ...]] = {
     "fingerprint": _STR,
     "reason": _STR,
     "error": _STR,
+    "url": _STR,
+    "site": _STR,
+    "url_from": _STR,
     **dict.fromkeys(PATHS, _STR),
     **dict.fromkeys(
         ("bytes", "chars_before", "chars_after", "lines_before", "lines_after", "words_before", "words_removed"), _INT
