@@ -7,6 +7,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -77,8 +78,8 @@ def test_a_disk_that_fills_mid_run_stops_it_cleanly_and_the_rerun_resumes(prefec
 def mount_tmpfs(folder: Path, options: str) -> None:
     """A small file system of our own (root only; skipped where mounting is not allowed)."""
     folder.mkdir(exist_ok=True)
-    if os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root")
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
     command = ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)]
     if subprocess.run(command, capture_output=True).returncode != 0:
         pytest.skip("no permission to mount a tmpfs here")
