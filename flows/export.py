@@ -14,14 +14,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from boilerstrip.cleaners.errors import BoilerstripError
 
-from .files import temporary, write_atomic
+from .files import atomic_file, write_atomic
 from .outputs import MANIFEST, Status
 from .report.folder import ReportError
 from .report.records import check, inside
@@ -99,18 +98,9 @@ def export(out: Path, target: Path, include_failed: bool = False) -> bool:
     stamp = target.with_name(f".{target.name}.boilerstrip-export")
     if _current(target, stamp, digest):
         return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = temporary(target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            rows = _rows(out, manifest, order)
-            _write_parquet(handle, rows) if kind == "parquet" else _write_jsonl(handle, rows, kind == "jsonl.gz")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as handle:
+        rows = _rows(out, manifest, order)
+        _write_parquet(handle, rows) if kind == "parquet" else _write_jsonl(handle, rows, kind == "jsonl.gz")
     size, mtime = _stat(target)
     write_atomic(stamp, json.dumps({"inputs": digest, "size": size, "mtime_ns": mtime}).encode())
     return True

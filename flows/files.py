@@ -7,8 +7,11 @@ import errno
 import os
 import secrets
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from boilerstrip.cleaners.errors import BoilerstripError
 
@@ -134,20 +137,27 @@ def temporary(folder: Path) -> tuple[int, str]:
             continue
 
 
-def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
-    """Write to a temporary file, then rename: readers never see half a file."""
+@contextmanager
+def atomic_file(path: Path, tmp_dir: Path | None = None) -> Iterator[BinaryIO]:
+    """A file written under a temporary name, synced and renamed to `path` when the block
+    ends, removed when it fails: readers never see half a file, however it is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    where = tmp_dir if tmp_dir is not None else path.parent
-    fd, tmp = temporary(where)
+    fd, tmp = temporary(tmp_dir if tmp_dir is not None else path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
+    """Write to a temporary file, then rename: readers never see half a file."""
+    with atomic_file(path, tmp_dir) as handle:
+        handle.write(data)
 
 
 class AtomicWriter:
