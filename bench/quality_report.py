@@ -19,6 +19,11 @@ def _num(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
+def _prf(score: dict) -> str:
+    """Precision, recall and F1 as `0.967/0.979/0.973`."""
+    return f"{_num(score['precision'])}/{_num(score['recall'])}/{_num(score['f1'])}"
+
+
 def table_lines(rows: list[dict]) -> list[str]:
     width = max([len("system"), *(len(row["system"]) for row in rows)])
     lines = [f"{'system':<{width}}  precision  recall     F1     docs/s  pages"]
@@ -33,12 +38,8 @@ def table_lines(rows: list[dict]) -> list[str]:
 def worst_lines(title: str, rows: list[dict]) -> list[str]:
     lines = [f"{title}: {len(rows)} pages where we lose F1, worst first (ours P/R/F1 | reference P/R/F1)"]
     for row in rows:
-        mine, theirs = row["ours"], row["reference"]
-        lines.append(
-            f"  -{row['loss']:.3f}  {row['id'][:12]}  "
-            f"{_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} | "
-            f"{_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])}  {row['url']}"
-        )
+        scores = f"{_prf(row['ours'])} | {_prf(row['reference'])}"
+        lines.append(f"  -{row['loss']:.3f}  {row['id'][:12]}  {scores}  {row['url']}")
     return lines
 
 
@@ -83,12 +84,8 @@ def markdown(report: dict) -> str:
             "|---:|---|---|---|---|",
         ]
         for row in rows:
-            mine, theirs = row["ours"], row["reference"]
-            lines.append(
-                f"| {row['loss']:.3f} | {row['id'][:12]} | {row['url']} "
-                f"| {_num(mine['precision'])}/{_num(mine['recall'])}/{_num(mine['f1'])} "
-                f"| {_num(theirs['precision'])}/{_num(theirs['recall'])}/{_num(theirs['f1'])} |"
-            )
+            scores = f"{_prf(row['ours'])} | {_prf(row['reference'])}"
+            lines.append(f"| {row['loss']:.3f} | {row['id'][:12]} | {row['url']} | {scores} |")
     return "\n".join(lines) + "\n"
 
 
