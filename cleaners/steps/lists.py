@@ -68,8 +68,7 @@ class RemoveAnnouncedLists(Cleaner):
         i = 0
         while i < len(lines):
             start, end = lines[i]
-            heading = normalize_line(text[start:end]).rstrip(":").strip()
-            if not headings.fullmatch(heading):
+            if not headings.fullmatch(_as_heading(text[start:end])):
                 i += 1
                 continue
             run, last = self._run(text, lines, i + 1, ctx, headings)
@@ -102,7 +101,7 @@ class RemoveAnnouncedLists(Cleaner):
             if claimed and _after_blank(text, lines, j - 1):
                 break
             line = text[lines[j][0] : lines[j][1]].strip()
-            if headings.fullmatch(normalize_line(line).rstrip(":").strip()):
+            if headings.fullmatch(_as_heading(line)):
                 break  # the next announced list: its own heading takes it
             if ctx.is_junk(line) is not None:
                 claimed = True
@@ -120,6 +119,11 @@ class RemoveAnnouncedLists(Cleaner):
             if not _title_like(nxt) and ctx.is_junk(nxt) is None:
                 run.pop()
         return run, last
+
+
+def _as_heading(line: str) -> str:
+    """A line as the headings' patterns see it: normalised, without its colon ("Share this:")."""
+    return normalize_line(line).rstrip(":").strip()
 
 
 def _after_blank(text: str, lines: list[tuple[int, int]], j: int) -> bool:
