@@ -12,38 +12,7 @@ Many documents, in input order, on several processes: `clean_many(items, workers
 (see `boilerstrip.cleaners.many`).
 """
 
-from boilerstrip.cleaners import (
-    REGISTRY,
-    BoilerstripError,
-    Cleaned,
-    Config,
-    ConfigError,
-    Edit,
-    InputError,
-    Meta,
-    PhraseError,
-    Span,
-    clean,
-    clean_many,
-    cleaner_versions,
-    load_config,
-    replay,
-)
+from boilerstrip import cleaners as _cleaners
+from boilerstrip.cleaners import *  # noqa: F403  (the library's public names, one list for both)
 
-__all__ = [
-    "REGISTRY",
-    "BoilerstripError",
-    "Cleaned",
-    "Config",
-    "ConfigError",
-    "Edit",
-    "InputError",
-    "Meta",
-    "PhraseError",
-    "Span",
-    "clean",
-    "clean_many",
-    "cleaner_versions",
-    "load_config",
-    "replay",
-]
+__all__ = list(_cleaners.__all__)
