@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from ..errors import ExtractionTimeout, InputError
 from ..limits import time_limit as _time_limit
-from .prepass import PREPASS_VERSION, prepass, visible_chars
+from .prepass import PREPASS_VERSION, page_root, prepass, visible_chars
 
 EXTRACTOR = "trafilatura"
 
@@ -222,9 +222,8 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
         url = page_url(tree)
         language = _language(tree)
         largest = paragraph_chars(tree)
-        body = tree.find(".//body")
-        info["page_chars"] = visible_chars(body if body is not None else tree)
-        info["removed"] = prepass(tree)
+        info["page_chars"] = visible_chars(page_root(tree))
+        info["removed"] = prepass(tree, info["page_chars"])
         text = trafilatura.extract(tree, **SETTINGS) or ""
         info["extraction_path"] = "fast"
         why = suspect(text, largest)
@@ -232,7 +231,7 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
             # trafilatura's second opinion, on a fresh tree: extraction consumes the one it is given
             slow: Settings = {**SETTINGS, "fast": False}
             tree = load_html(html)
-            prepass(tree)
+            prepass(tree, info["page_chars"])
             text = trafilatura.extract(tree, **slow) or ""
             info["extractor_settings"] = slow
             info["extraction_path"] = f"second opinion: the fast result was {why}"

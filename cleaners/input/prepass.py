@@ -258,11 +258,17 @@ def _in_code(element: HtmlElement) -> bool:
     return next(element.iterancestors("pre", "code"), None) is not None
 
 
-def prepass(tree: HtmlElement) -> list[dict[str, Any]]:
-    """Remove page furniture from the parsed page; return what went and why."""
+def page_root(tree: HtmlElement) -> HtmlElement:
+    """The element whose text the page shows: its body, or the whole tree without one."""
     body = tree.find(".//body")
-    root = body if body is not None else tree
-    total = visible_chars(root) or 1
+    return body if body is not None else tree
+
+
+def prepass(tree: HtmlElement, visible: int | None = None) -> list[dict[str, Any]]:
+    """Remove page furniture from the parsed page; return what went and why. `visible`:
+    the page's `visible_chars`, when the caller has measured it already."""
+    root = page_root(tree)
+    total = (visible if visible is not None else visible_chars(root)) or 1
     removed: list[dict[str, Any]] = []
     gone: set[HtmlElement] = set()
 
