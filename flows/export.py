@@ -21,7 +21,7 @@ from typing import IO, Any
 from boilerstrip.cleaners.errors import BoilerstripError
 
 from .files import atomic_file, write_atomic
-from .outputs import MANIFEST, Status
+from .outputs import MANIFEST, Status, removed_share
 from .report.folder import ReportError
 from .report.records import check, inside
 
@@ -197,7 +197,7 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
         "text": text,
         "chars": record.get("chars_after") or 0,
         "words": before - removed,
-        "removed_share": round(removed / before, 4) if before else 0.0,
+        "removed_share": removed_share(removed, before),
         "needs_review": bool(record.get("needs_review")),
         "sha256": record.get("sha256"),
         "text_sha256": text_sha,

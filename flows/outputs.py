@@ -126,6 +126,11 @@ class ManifestRecord(TypedDict, total=False):
     _resumed: bool  # in memory only: read back from a killed run's journal
 
 
+def removed_share(removed: int, before: int) -> float:
+    """The share of a document's words that cleaning removed, as the pipe and the export give it."""
+    return round(removed / before, 4) if before else 0.0
+
+
 def display(name: str) -> str:
     """A file name as people and JSON can read it: bytes that are not UTF-8 shown as
     \\xNN (the name on disk stays as it is)."""

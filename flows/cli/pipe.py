@@ -23,6 +23,7 @@ from typing import IO, Any
 from boilerstrip.cleaners import Config
 from boilerstrip.cleaners.many import Result, clean_many
 
+from ..outputs import removed_share
 from ..work import no_text
 from .common import usage_error
 
@@ -154,15 +155,11 @@ def output_record(result: Result, line: int, problem: str | None, *, edits: bool
         "language_prob": meta.language_prob if meta else None,
         "needs_review": meta.needs_review if meta else None,
         "review_reason": meta.review_reason if meta else None,
-        "removed_share": _share(meta.words_removed, meta.words_before) if meta else None,
+        "removed_share": removed_share(meta.words_removed, meta.words_before) if meta else None,
     }
     if edits:
         out["edits"] = [edit.to_dict() for edit in cleaned.edits] if cleaned is not None else []
     return out
-
-
-def _share(part: int, whole: int) -> float:
-    return round(part / whole, 4) if whole else 0.0
 
 
 LINE_BREAKS = {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
