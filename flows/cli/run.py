@@ -208,9 +208,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from ..lock import OutputBusy, OutputLock
     from ..report import ReportError, write_report
 
-    lock = OutputLock(Path(args.out))
+    lock = OutputLock(args.out)
     try:
-        if Path(args.out).is_dir():
+        if args.out.is_dir():
             lock.acquire(wait=args.wait_for_lock)
         path = write_report(args.out)
     except OutputBusy as err:
