@@ -19,9 +19,10 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.cleaners.pipeline import repeated_line_hashes
 from boilerstrip.cleaners.steps.repeated import select
 
+from .archives import Damaged, Tally
 from .files import write_atomic
 from .outputs import STATISTICS
-from .work import Job, Task, format_of, group_of, refusal
+from .work import Job, Task, archive_documents, format_of, group_of, refusal
 
 
 @dataclass
@@ -52,24 +53,40 @@ class LineCounts:
 
 def count_batch(job: Job, tasks: list[Task]) -> LineCounts:
     """The map step for one batch. A file that cannot be read is left out here; the
-    cleaning pass records why."""
+    cleaning pass records why. A web archive's documents count each under its url's site."""
     counts = LineCounts()
     for task in tasks:
         item = task.item
         if item.problem:
             continue
+        if item.format == "archive":
+            _count_archive(job, task, counts)
+            continue
         try:
             raw = job.raw.read(item.source, job.max_input_bytes)
         except (OSError, ValueError, EOFError):
             continue
-        if refusal(raw):
-            continue
-        try:
-            hashes = repeated_line_hashes(raw, config=job.config, format=format_of(job, item))
-        except Exception:  # cleaning will fail on it too, and say why
-            continue
-        counts.add(group_of(task, job.site_depth), hashes)
+        _count(job, task, raw, format_of(job, item), counts)
     return counts
+
+
+def _count_archive(job: Job, task: Task, counts: LineCounts) -> None:
+    try:
+        for member_task, member in archive_documents(job, task, Tally()):
+            if member.body is not None:
+                _count(job, member_task, member.body, member.format, counts)
+    except (Damaged, OSError, ValueError, EOFError):  # the documents before the damage are counted
+        pass
+
+
+def _count(job: Job, task: Task, raw: bytes, format: str, counts: LineCounts) -> None:
+    if refusal(raw):
+        return
+    try:
+        hashes = repeated_line_hashes(raw, config=job.config, format=format)
+    except Exception:  # cleaning will fail on it too, and say why
+        return
+    counts.add(group_of(task, job.site_depth), hashes)
 
 
 def write_statistics(out: Path, counts: LineCounts, table: dict[str, SiteRepeats], tmp: Path) -> None:

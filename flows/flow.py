@@ -172,6 +172,8 @@ def _start_batch(execution: Execution, job: Job, tasks: list[Task], table: dict[
         return None
     if table is None:
         return execution.start(clean_batch, job, tasks)
+    if any(t.item.format == "archive" for t in tasks):  # its documents' sites are known once it is read
+        return execution.start(clean_batch, job, tasks, table)
     sites = {group_of(t, job.site_depth) for t in tasks}
     return execution.start(clean_batch, job, tasks, {s: table[s] for s in sites if s in table})
 
@@ -191,9 +193,14 @@ def _line_statistics(plan: Plan, execution: Execution) -> dict[str, SiteRepeats]
     return table
 
 
-def count_inputs(raw: str | Path | InputRoot) -> int:
-    """How many files a run will see (for a progress bar); streams, stores nothing."""
-    return sum(1 for _ in InputRoot.of(raw).discover())
+def count_inputs(raw: str | Path | InputRoot) -> tuple[int, int]:
+    """How many inputs a run will see, and how many of them are web archives (for a
+    progress bar); streams, stores nothing."""
+    inputs = archives = 0
+    for item in InputRoot.of(raw).discover():
+        inputs += 1
+        archives += item.format == "archive"
+    return inputs, archives
 
 
 __all__ = ["clean_batch", "clean_corpus", "count_inputs"]

@@ -19,11 +19,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import BinaryIO
 
 from boilerstrip.cleaners.input.compressed import Corrupt as CorruptInput
 from boilerstrip.cleaners.input.compressed import TooLarge as InputTooLarge
 from boilerstrip.cleaners.input.compressed import gunzip, is_gzip
 
+from . import archives
 from .outputs import TEXT, display, safe_output
 
 SUFFIXES = (".txt", ".html", ".htm")
@@ -36,13 +38,16 @@ class Item:
 
     source: str  # POSIX path relative to the raw folder (undecodable name bytes as surrogates)
     output: str  # POSIX path of the .txt relative to the output folder; always valid UTF-8
-    format: str  # text | html | auto (from the suffix; "auto" when the suffix says nothing)
+    format: str  # text | html | auto (from the suffix; "auto" when the suffix says nothing) | archive
     problem: str | None = None  # why it is refused before reading (a symbolic link, ...)
 
 
 def output_for(source: str) -> str:
     """raw/a/b.html.gz -> a/b.txt (the clean text; the diff log is a/b.diff), made safe
-    by `safe_output`. String operations, not pathlib, which interns every name it parses (see `discover`)."""
+    by `safe_output`; a web archive's is the folder its documents go to (raw/a/c.warc.gz ->
+    a/c.warc). String operations, not pathlib, which interns every name it parses (see `discover`)."""
+    if archives.is_archive(source):
+        return safe_output(source.removesuffix(".gz").removesuffix(".GZ")).removesuffix(TEXT)
     folder, _, name = source.rpartition("/")
     if name.lower().endswith(".gz"):
         name = name[:-3]
@@ -51,6 +56,8 @@ def output_for(source: str) -> str:
 
 
 def format_for(source: str) -> str:
+    if archives.is_archive(source):
+        return "archive"
     name = source.lower().removesuffix(".gz")
     if name.endswith((".html", ".htm")):
         return "html"
@@ -59,7 +66,7 @@ def format_for(source: str) -> str:
 
 def accepted(name: str) -> bool:
     lower = name.lower().removesuffix(".gz")
-    return lower.endswith(SUFFIXES)
+    return lower.endswith(SUFFIXES) or archives.is_archive(lower)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +119,7 @@ class InputRoot:
         if root.is_file():
             if accepted(root.name):
                 return None
-            return f"{root} is not a .txt, .html or .htm file (optionally .gz); give one, or a folder"
+            return f"{root} is not a .txt, .html, .htm, .warc or .wet file (optionally .gz); give one, or a folder"
         return f"input {root} does not exist"
 
     def path_of(self, source: str) -> Path | str:
@@ -134,6 +141,18 @@ class InputRoot:
         if path == self.path:  # the one file the user named: its own name may be a link
             return read_input(path.resolve(), limit)
         return read_input(path, limit, below=self.path)
+
+    def open(self, source: str) -> BinaryIO:
+        """The file open for reading, as it is stored (a web archive is read as a stream),
+        with the care `read` takes."""
+        path = self.path_of(source)
+        if isinstance(path, str):
+            import fsspec
+
+            return fsspec.open(path, "rb").open()
+        if path == self.path:  # the one file the user named: its own name may be a link
+            return os.fdopen(_open_regular(path.resolve(), None), "rb")
+        return os.fdopen(_open_regular(path, self.path), "rb")
 
     def discover(self) -> Iterator[Item]:
         """Every accepted file, depth first, names sorted within a folder.

@@ -14,10 +14,11 @@ import json
 import os
 import shutil
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import write_atomic
+from .files import temporary, write_atomic
 from .outputs import JOURNAL, MANIFEST, RESUMED, SUMMARY, ManifestRecord, Status, record_line
 
 
@@ -30,6 +31,7 @@ class Previous:
     def __init__(self, out_dir: Path) -> None:
         self.out_dir = out_dir
         self._where: dict[str, tuple[str, int]] = {}
+        self._archives: dict[str, list[str]] = {}  # a web archive -> the sources of its documents
         _keep_interrupted_work(out_dir)
         for name in (MANIFEST, RESUMED):
             path = out_dir / name
@@ -40,10 +42,12 @@ class Previous:
                 for line in handle:
                     try:
                         record = json.loads(line)
-                        source, status = record["source"], record.get("status")
-                    except (ValueError, KeyError, TypeError):
-                        source, status = None, None  # a line cut short by a crash
+                        source, status, archive = record["source"], record.get("status"), record.get("archive")
+                    except (ValueError, KeyError, TypeError, AttributeError):
+                        source, status, archive = None, None, None  # a line cut short by a crash
                     if source is not None and status != Status.FAILED:
+                        if source not in self._where and isinstance(archive, str):
+                            self._archives.setdefault(archive, []).append(source)
                         self._where[source] = (name, offset)
                     offset += len(line)
 
@@ -52,14 +56,22 @@ class Previous:
 
     def get(self, source: str) -> ManifestRecord | None:
         where = self._where.get(source)
-        if where is None:
-            return None
-        name, offset = where
-        with open(self.out_dir / name, "rb") as handle:
-            handle.seek(offset)
-            record = json.loads(handle.readline())
-        record["_resumed"] = name == RESUMED
-        return record
+        return None if where is None else recorded(self.out_dir, where)
+
+    def documents(self, archive: str) -> dict[str, tuple[str, int]]:
+        """Where the records of a web archive's documents are, by source (`recorded` reads
+        one): the places, not the records, travel with the archive's task."""
+        return {source: self._where[source] for source in self._archives.get(archive, ())}
+
+
+def recorded(out_dir: Path, where: tuple[str, int]) -> ManifestRecord:
+    """The record at `where` (a manifest file of `out_dir` and an offset), as `Previous` found it."""
+    name, offset = where
+    with open(out_dir / name, "rb") as handle:
+        handle.seek(offset)
+        record = json.loads(handle.readline())
+    record["_resumed"] = name == RESUMED
+    return record
 
 
 def _keep_interrupted_work(out_dir: Path) -> None:
@@ -86,11 +98,18 @@ class Journal:
         self.path.unlink(missing_ok=True)  # (--force) may be a hard link to the manifest: never truncate that
         self.handle = open(self.path, "w", encoding="utf-8")
 
-    def append(self, lines: str) -> None:
-        """A batch's manifest lines, in one write (and one fsync)."""
+    def append(self, lines: str, spool: str | None = None) -> None:
+        """A batch's manifest lines, then those it spooled to a file (`Outcome.of`), in one
+        fsync; the spool file is removed once they are safe."""
         self.handle.write(lines)
+        if spool is not None:
+            self.handle.flush()
+            with open(spool, encoding="utf-8") as rest:
+                shutil.copyfileobj(rest, self.handle, 1 << 20)
         self.handle.flush()
         os.fsync(self.handle.fileno())
+        if spool is not None:
+            os.unlink(spool)
 
     def finish(self) -> Path:
         """Publish the journal as the new manifest. The journal stays until `close`:
@@ -127,8 +146,9 @@ class Summary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     empty: list[tuple[str, str]] = field(default_factory=list)
     flagged: list[tuple[str, str]] = field(default_factory=list)
+    archives: Counter = field(default_factory=Counter)  # web archives read: records, documents, skipped by kind
 
-    def add(self, records: list[ManifestRecord]) -> None:
+    def add(self, records: Iterable[ManifestRecord]) -> None:
         for r in records:
             self.files += 1
             self.status[r["status"]] += 1
@@ -159,6 +179,7 @@ class Summary:
         self.failed += other.failed
         self.empty += other.empty
         self.flagged += other.flagged
+        self.archives.update(other.archives)
 
     def table(self) -> list[dict]:
         """Edits per cleaner in this run, for a Prefect table artifact."""
@@ -190,6 +211,7 @@ class Summary:
             "|---|---:|",
             *[f"| {lang} | {count} |" for lang, count in sorted(self.languages.items())],
         ]
+        lines += self._archive_lines()
         if self.failed:
             lines += ["", "## Failed", "", "| file | error |", "|---|---|"]
             lines += [f"| `{_cell(src)}` | {_cell(err)} |" for src, err in self.failed]
@@ -201,31 +223,76 @@ class Summary:
             lines += [f"| `{_cell(src)}` | {_cell(why)} |" for src, why in self.flagged]
         return "\n".join(lines) + "\n"
 
+    def _archive_lines(self) -> list[str]:
+        """What the web archives held: documents are counted above with the files."""
+        a = self.archives
+        if not a:
+            return []
+        skipped = sorted((kind.removeprefix("skipped: "), n) for kind, n in a.items() if kind.startswith("skipped: "))
+        lines = [
+            "",
+            "## Web archives",
+            "",
+            f"{a['archives']} archives, {a['records']:,} records read whole: {a['documents']:,} documents "
+            f"(counted above), {sum(n for _, n in skipped):,} records skipped.",
+        ]
+        if skipped:
+            lines += ["", "| records skipped | count |", "|---|---:|"]
+            lines += [f"| {_cell(kind)} | {n:,} |" for kind, n in skipped]
+        return lines
+
     def write(self, out_dir: Path, raw_dir: str, seconds: float, tmp_dir: Path | None = None) -> str:
         text = self.markdown(raw_dir, str(out_dir), seconds)
         write_atomic(out_dir / SUMMARY, text.encode("utf-8"), tmp_dir)
         return text
 
 
+KEEP = 2000
+"""Manifest lines an `Outcome` holds in memory; a batch with more (a web archive's
+documents) spools the rest to a file beside the outputs."""
+
+
 @dataclass
 class Outcome:
     """What a batch sends back to the flow: its manifest lines and its totals. Small on
-    purpose (no texts): it travels from a worker process or a Dask worker."""
+    purpose (no texts): it travels from a worker process or a Dask worker. Lines past
+    `KEEP` are in the file `spool` (in the output folder, which every worker writes to),
+    after `lines`: a web archive of 100,000 documents must not travel as 150 MB."""
 
     lines: str = ""
     summary: Summary = field(default_factory=Summary)
+    spool: str | None = None
 
     @classmethod
-    def of(cls, records: list[ManifestRecord]) -> Outcome:
+    def of(cls, records: Iterable[ManifestRecord], spool_dir: Path | None = None) -> Outcome:
+        """From records as they come, each dropped once counted; past `KEEP` lines, the rest
+        go to a new file in `spool_dir` (when given)."""
         summary = Summary()
-        summary.add(records)
-        return cls("".join(record_line(r) for r in records), summary)
+        lines: list[str] = []
+        spool, spooled = None, None
+        try:
+            for record in records:
+                summary.add((record,))
+                if spool is not None:
+                    spool.write(record_line(record))
+                    continue
+                lines.append(record_line(record))
+                if len(lines) >= KEEP and spool_dir is not None:
+                    fd, spooled = temporary(spool_dir)
+                    spool = os.fdopen(fd, "w", encoding="utf-8")
+        finally:
+            if spool is not None:
+                spool.close()
+        return cls("".join(lines), summary, spooled)
 
     def then(self, later: Outcome) -> Outcome:
+        """This outcome's lines, then `later`'s (only the later one may have spooled)."""
+        if self.spool is not None:
+            raise ValueError("an outcome that spooled its lines must come last")
         merged = Summary()
         merged.merge(self.summary)
         merged.merge(later.summary)
-        return Outcome(self.lines + later.lines, merged)
+        return Outcome(self.lines + later.lines, merged, later.spool)
 
 
 def _cell(text: str) -> str:

@@ -118,7 +118,12 @@ class ManifestRecord(TypedDict, total=False):
     extraction: dict | None
     url: str | None  # the page's address: mapped by the user (a sidecar), else the page's canonical link or og:url
     site: str | None  # the url's registered domain (public suffix list)
-    url_from: str | None  # "map" (the sidecar) or "page" (the HTML's own); None without a url
+    url_from: str | None  # "map" (the sidecar), "page" (the HTML's own) or "warc" (the archive record's target URI)
+    archive: str  # a document of a web archive: the archive's source (its own is `archive#record`)
+    record: int  # ... its record number in the archive, counting every record from 1
+    warc_record_id: str | None  # ... its WARC-Record-ID
+    warc_date: str | None  # ... its WARC-Date (when it was fetched)
+    records_read: int  # a damaged web archive's failure: records read whole before the damage
     fingerprint: str
     status: Status
     error: str | None

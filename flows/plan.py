@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .files import disk_error, reset_tmp, stopped, write_atomic
-from .inputs import InputRoot
+from .inputs import InputRoot, Item
 from .lock import OutputLock
 from .manifest import Journal, Outcome, Previous, Summary
 from .outputs import SETTINGS, display
@@ -22,7 +22,8 @@ from .sites import read_urls, sidecar_for
 from .work import Job, Task, failure
 
 Progress = Callable[[int, dict[str, int]], None]
-"""Told after every batch: (files done, counts per status); the command line draws it."""
+"""Told after every batch: (inputs done, documents per status); the command line draws it.
+An input is a file or a web archive, as `InputRoot.discover` finds them."""
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Plan:
     started: float = field(default_factory=time.monotonic)
     lock: OutputLock | None = None
     urls: dict[str, str] = field(default_factory=dict)  # source -> url, from the run's url sidecar
+    inputs_done: int = 0  # files and web archives done (an archive's documents are counted in `summary`)
 
     @classmethod
     def make(
@@ -99,7 +101,9 @@ class Plan:
 
     def batches(self) -> Iterator[tuple[list[Task], list[dict]]]:
         """Batches of work in discovery order, and the collision failures found while
-        filling them (two inputs that map to one output: the second is refused)."""
+        filling them (two inputs that map to one output: the second is refused). A web
+        archive is a batch of its own: it is the unit of work, as a crawl's segment is
+        spread over a cluster archive by archive."""
         size = self.settings.run.batch_size
         seen: dict[str, str] = {}
         batch: list[Task] = []
@@ -110,8 +114,14 @@ class Plan:
                 refused.append(failure(item, f"output {item.output} would overwrite the output of {display(first)}"))
                 continue
             seen[item.output] = item.source
-            previous = self.previous.get(display(item.source)) if self.previous is not None else None
-            batch.append(Task(item, previous, self.urls.get(display(item.source))))
+            task = self._task(item, self.previous)
+            if task.item.format == "archive":
+                if batch or refused:
+                    yield batch, refused
+                yield [task], []
+                batch, refused = [], []
+                continue
+            batch.append(task)
             if len(batch) >= size:
                 yield batch, refused
                 batch, refused = [], []
@@ -119,16 +129,29 @@ class Plan:
             yield batch, refused
 
     def chunks(self) -> Iterator[list[Task]]:
-        """Every input in batches, for the repeated-line statistics."""
+        """Every input in batches (an archive alone), for the repeated-line statistics."""
         size = self.settings.run.batch_size
         batch: list[Task] = []
         for item in self.raw.discover():
-            batch.append(Task(item, url=self.urls.get(display(item.source))))
+            if item.format == "archive":
+                if batch:
+                    yield batch
+                yield [self._task(item, None)]
+                batch = []
+                continue
+            batch.append(self._task(item, None))
             if len(batch) >= size:
                 yield batch
                 batch = []
         if batch:
             yield batch
+
+    def _task(self, item: Item, previous: Previous | None) -> Task:
+        """An input's task, with what `previous` recorded for it (a web archive: for its documents)."""
+        name = display(item.source)
+        if item.format == "archive":
+            return Task(item, earlier=previous.documents(name) if previous is not None else None)
+        return Task(item, previous.get(name) if previous is not None else None, self.urls.get(name))
 
     def record(self, tasks: list[Task], refused: list[dict], state) -> None:
         """A batch is back: journal it. `state` is its task's final state (a Prefect
@@ -144,15 +167,16 @@ class Plan:
             reason = f"batch failed after retries: {state.message}"
             done = done.then(Outcome.of([failure(t.item, reason) for t in tasks]))
         try:
-            self.journal.append(done.lines)
+            self.journal.append(done.lines, done.spool)
         except OSError as err:
             full = disk_error(err)
             if full is None:
                 raise
             raise stopped(self.out, full, self.summary.files) from None
         self.summary.merge(done.summary)
+        self.inputs_done += len(tasks) + len(refused)
         if self.progress is not None:
-            self.progress(self.summary.files, dict(self.summary.status))
+            self.progress(self.inputs_done, dict(self.summary.status))
 
     def finish(self) -> str:
         """Publish the manifest and write the summary; returns the summary's Markdown."""

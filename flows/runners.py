@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TypeVar
 
 from boilerstrip.cleaners.model import SiteRepeats
 
 from .corpus import LineCounts, count_batch
+from .files import TMP_DIR
 from .manifest import Outcome
-from .work import Job, Task, run_batch
+from .work import Job, Task, batch_records
 
 T = TypeVar("T")
 
@@ -54,7 +57,10 @@ def compute(pool: Executor | None, fn: Callable[..., T], *args) -> T:
 
 
 def clean_work(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None) -> Outcome:
-    return Outcome.of(run_batch(job, tasks, repeats))
+    archived: Counter = Counter()
+    outcome = Outcome.of(batch_records(job, tasks, repeats, archived), Path(job.out_dir) / TMP_DIR)
+    outcome.summary.archives.update(archived)
+    return outcome
 
 
 def count_work(job: Job, tasks: list[Task]) -> LineCounts:

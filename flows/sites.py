@@ -2,8 +2,8 @@
 
 A document's url is what the user maps to its file (a sidecar, `urls.tsv` at the top of
 RAW or `--urls FILE`), else what an HTML page says of itself (its canonical link, else
-og:url, read by `cleaners.input.html.page_url`). A later reader of web archives sets
-`Task.url` per record the same way. Its `site` is the registered domain, from the
+og:url, read by `cleaners.input.html.page_url`); a web archive's document has its
+record's target URI (`flows.archives`). Its `site` is the registered domain, from the
 public suffix list that tldextract ships: no download, no cache written, ever.
 """
 

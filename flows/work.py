@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +21,10 @@ from boilerstrip.cleaners.model import SiteRepeats
 from boilerstrip.cleaners.output import editlog
 from boilerstrip.cleaners.output.difflog import render
 
-from . import outputs
+from . import archives, outputs
 from .files import DISK_ERRORS, TMP_DIR, AtomicWriter, OutsideOutput, contained
 from .inputs import InputRoot, Item
+from .manifest import recorded
 from .outputs import ManifestRecord, Status, display
 from .sites import site_of_url
 
@@ -48,6 +51,8 @@ class Task:
     item: Item
     previous: ManifestRecord | None = None
     url: str | None = None  # the document's address as the user (or an archive's record) gives it
+    url_from: str = "map"  # where `url` came from: "map" (the user's sidecar) or "warc" (the record)
+    earlier: dict[str, tuple[str, int]] | None = None  # a web archive: where its documents' last records are
 
 
 def format_of(job: Job, item: Item) -> str:
@@ -101,7 +106,7 @@ def _same_address(task: Task, prev: ManifestRecord) -> bool:
     or none mapped then and now (a page's own url is in its unchanged bytes). A page
     recorded before urls were kept is cleaned again to learn its url."""
     if task.url is not None:
-        return prev.get("url_from") == "map" and prev.get("url") == task.url
+        return prev.get("url_from") == task.url_from and prev.get("url") == task.url
     if prev.get("url_from") == "map":
         return False
     return "url" in prev or prev.get("format") != "html"
@@ -150,14 +155,26 @@ def run_one(job: Job, task: Task, repeats: dict[str, SiteRepeats] | None = None)
 def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None) -> ManifestRecord:
     """The record is final once `writer` is closed: its outputs are then in place."""
     item = task.item
-    site = repeats.get(group_of(task, job.site_depth)) if repeats is not None else None
-    current = fingerprint(job, site)
     if item.problem:
         return failure(item, item.problem)
     try:
         raw = job.raw.read(item.source, job.max_input_bytes)
     except (OSError, ValueError, EOFError) as err:
-        return failure(item, f"cannot read: {getattr(err, 'strerror', None) or err}")
+        return failure(item, f"cannot read: {_why(err)}")
+    return _clean_raw(job, task, raw, writer, repeats)
+
+
+def _why(err: BaseException) -> object:
+    return getattr(err, "strerror", None) or err
+
+
+def _clean_raw(
+    job: Job, task: Task, raw: bytes, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None
+) -> ManifestRecord:
+    """Clean a document's bytes and write its outputs (a file's, or an archive record's)."""
+    item = task.item
+    site = repeats.get(group_of(task, job.site_depth)) if repeats is not None else None
+    current = fingerprint(job, site)
     empty = emptiness(raw)
     if empty:
         return outputs.skipped_empty(item.source, empty, raw)
@@ -202,13 +219,71 @@ def _run_one(job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, Site
     record = outputs.cleaned(
         item.source, item.output, result, sha256=digest, size=len(raw), fingerprint=current, logs=job.write_diff
     )
-    record.update(address(task.url, "map") if task.url else address(meta.url, "page"))
+    record.update(address(task.url, task.url_from) if task.url else address(meta.url, "page"))
     return record
 
 
+def archive_documents(job: Job, task: Task, tally: archives.Tally) -> Iterator[tuple[Task, archives.Member]]:
+    """A web archive's documents, each as a task of its own (named `archive#N`, written to
+    the archive's folder, with the record's url); raises what `archives.members` raises."""
+    archive = task.item
+    with job.raw.open(archive.source) as handle:
+        for member in archives.members(handle, job.max_input_bytes, tally):
+            source = archives.member_source(archive.source, member.number)
+            item = Item(source, archives.member_output(archive.output, member.number), member.format)
+            where = task.earlier.get(display(source)) if task.earlier else None
+            previous = recorded(Path(job.out_dir), where) if where is not None else None
+            yield Task(item, previous, member.url, "warc"), member
+
+
+def run_archive(
+    job: Job, task: Task, writer: AtomicWriter, repeats: dict[str, SiteRepeats] | None, tally: archives.Tally
+) -> Iterator[ManifestRecord]:
+    """A record per document of the archive, in its order; a damaged archive ends with one
+    failure for the archive itself, saying where."""
+    if task.item.problem:
+        yield failure(task.item, task.item.problem)
+        return
+    try:
+        for member_task, member in archive_documents(job, task, tally):
+            extra = {
+                "archive": display(task.item.source),
+                "record": member.number,
+                "warc_record_id": member.record_id,
+                "warc_date": member.date,
+            }
+            if member.body is None:
+                record = failure(member_task.item, member.problem or "unreadable record", **address(member.url, "warc"))
+            else:
+                record = _clean_raw(job, member_task, member.body, writer, repeats)
+            record.update(extra)
+            yield record
+    except archives.Damaged as err:
+        tally.records = err.whole  # the damaged record was not read
+        yield failure(task.item, str(err), records_read=err.whole)
+    except (OSError, ValueError, EOFError) as err:
+        yield failure(task.item, f"cannot read: {_why(err)}", records_read=tally.records)
+
+
 def run_batch(job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None) -> list[ManifestRecord]:
+    return list(batch_records(job, tasks, repeats))
+
+
+def batch_records(
+    job: Job, tasks: list[Task], repeats: dict[str, SiteRepeats] | None = None, archived: Counter | None = None
+) -> Iterator[ManifestRecord]:
+    """The batch's records, in order (a web archive's documents in place of the archive),
+    as they are done: an archive's may be too many to hold. They are final once this is
+    exhausted. `archived` counts the records of its archives (read, documents, skipped)."""
     writer = AtomicWriter(Path(job.out_dir) / TMP_DIR)
     try:
-        return [_run_one(job, task, writer, repeats) for task in tasks]
+        for task in tasks:
+            if task.item.format != "archive":
+                yield _run_one(job, task, writer, repeats)
+                continue
+            tally = archives.Tally()
+            yield from run_archive(job, task, writer, repeats, tally)
+            if archived is not None:
+                archived.update(tally.counts())
     finally:
         writer.close()

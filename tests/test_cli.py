@@ -113,7 +113,8 @@ def test_input_mistakes_say_what_is_wrong(tmp_path: Path) -> None:
     notes = tmp_path / "notes.md"
     notes.write_text("# notes\n")
     assert one_line_error(boilerstrip("clean", str(notes), "--out", str(tmp_path / "o"))) == (
-        f"boilerstrip: error: {notes} is not a .txt, .html or .htm file (optionally .gz); give one, or a folder"
+        f"boilerstrip: error: {notes} is not a .txt, .html, .htm, .warc or .wet file (optionally .gz); "
+        "give one, or a folder"
     )
     article = tmp_path / "article.txt"
     shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", article)

@@ -18,8 +18,11 @@ from .common import busy, check_free, check_inputs, parameters, usage_error
 class Progress:
     """A bar on a terminal, plain lines otherwise (logs, CI)."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int, unit: str = "files") -> None:
+        """`total` inputs: files, or files and web archives (`unit` says which; the counts
+        per status are of documents, and an archive holds many)."""
         self.total = total
+        self.unit = unit
         self.tty = sys.stderr.isatty()
         self.last = 0.0
         self.bar = None
@@ -44,7 +47,7 @@ class Progress:
             self.bar.update(self.task, completed=done, status=text)
         elif time.monotonic() - self.last > 2 or done == self.total:
             self.last = time.monotonic()
-            print(f"cleaned {done}/{self.total} files ({text})", file=sys.stderr, flush=True)
+            print(f"cleaned {done}/{self.total} {self.unit} ({text})", file=sys.stderr, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -116,7 +119,8 @@ def _clean(args: argparse.Namespace, settings, runner) -> int:
     if not args.verbose:
         for name in ("prefect.flow_runs", "prefect.task_runs"):
             logging.getLogger(name).addFilter(_Reported())
-    progress = Progress(count_inputs(args.raw))
+    inputs, archives = count_inputs(args.raw)
+    progress = Progress(inputs, "inputs (files and web archives)" if archives else "files")
     started = time.time()
     flow = clean_corpus.with_options(task_runner=runner) if runner is not None else clean_corpus
     try:
