@@ -25,13 +25,20 @@ from .outputs import MANIFEST, Status, removed_share
 from .report.folder import ReportError
 from .report.records import check, inside
 
-VERSION = 1  # of the export's fields; part of the digest, so a new version rewrites old exports
+VERSION = 2  # of the export's fields; part of the digest, so a new version rewrites old exports
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("id", "string", "first 16 hex digits of the sha256 of `source`: stable across runs"),
     ("source", "string", "the input's path relative to RAW, as the manifest writes it"),
-    ("url", "string?", "mapped by the user (urls.tsv, --urls), else the page's canonical link or og:url"),
+    (
+        "url",
+        "string?",
+        "a web archive's record: its target URI; else mapped by the user (urls.tsv, --urls), "
+        "else the page's canonical link or og:url",
+    ),
     ("site", "string?", "the url's registered domain (public suffix list), e.g. bbc.co.uk"),
+    ("warc_record_id", "string?", "a web archive's document: its WARC-Record-ID (null for a file)"),
+    ("warc_date", "string?", "a web archive's document: its WARC-Date, when it was fetched"),
     ("title", "string?", "HTML: og:title, else <title>, else the first h1"),
     ("author", "string?", "HTML: meta author or article:author"),
     ("date", "string?", "HTML: the publication date as the page writes it"),
@@ -107,24 +114,29 @@ def export(out: Path, target: Path, include_failed: bool = False) -> bool:
 
 
 def _index(manifest: Path, kind: str, include_failed: bool) -> tuple[list[tuple[str, int]], str]:
-    """Where each exported record is (source, offset), sorted by source, and a digest of
+    """Where each exported record is (source, offset), sorted by source (a web archive's
+    documents by their record number, in the archive's place), and a digest of
     everything the export is made of. A record's status does not count (a rerun turns
     "cleaned" into "skipped-unchanged"), the rest of it does (sha256, fingerprint, url...)."""
     digest = hashlib.sha256(json.dumps([VERSION, kind, include_failed]).encode())
-    order: list[tuple[str, int]] = []
+    order: list[tuple[tuple[str, int], str, int]] = []
     offset = 0
     with open(manifest, "rb") as handle:
         for number, line in enumerate(handle, 1):
             record = _parse(line, f"{manifest}:{number}")
             status = record.get("status")
             if status in KEPT or include_failed:
-                order.append((record["source"], offset))
+                archive, number = record.get("archive"), record.get("record")
+                place = (
+                    (archive, number) if isinstance(archive, str) and isinstance(number, int) else (record["source"], 0)
+                )
+                order.append((place, record["source"], offset))
                 kept = {k: v for k, v in record.items() if k != "status"}
                 kept["ok"] = status in KEPT
                 digest.update(json.dumps(kept, sort_keys=True).encode("utf-8", "surrogateescape") + b"\n")
             offset += len(line)
     order.sort()
-    return order, digest.hexdigest()
+    return [(source, at) for _, source, at in order], digest.hexdigest()
 
 
 def _parse(line: bytes, where: str) -> dict[str, Any]:
@@ -189,6 +201,8 @@ def _row(out: Path, manifest: Path, record: dict[str, Any]) -> dict[str, Any]:
         "source": source,
         "url": record.get("url"),
         "site": record.get("site"),
+        "warc_record_id": record.get("warc_record_id"),
+        "warc_date": record.get("warc_date"),
         "title": _text(extraction.get("title")),
         "author": _text(extraction.get("author")),
         "date": _text(extraction.get("date")),

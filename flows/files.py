@@ -7,6 +7,7 @@ import errno
 import os
 import secrets
 import tempfile
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -160,6 +161,10 @@ def write_atomic(path: Path, data: bytes, tmp_dir: Path | None = None) -> None:
         handle.write(data)
 
 
+MAX_PENDING = 256
+"""Files an `AtomicWriter` may have waiting for their sync (each holds a descriptor)."""
+
+
 class AtomicWriter:
     """`write_atomic` for the many files of a batch, with the waits for the disk taken off
     the cleaning: each file is written under a temporary name at once, then a thread
@@ -170,7 +175,7 @@ class AtomicWriter:
     def __init__(self, tmp_dir: Path, threads: int = 2) -> None:
         self.tmp_dir = tmp_dir
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="boilerstrip-sync")
-        self.pending: list[Future] = []
+        self.pending: deque[Future] = deque()
         self.made: set[Path] = set()  # folders made for this batch
         self.verdicts: dict = {}  # contained()'s verdicts, for this batch
 
@@ -191,6 +196,8 @@ class AtomicWriter:
             Path(tmp).unlink(missing_ok=True)
             raise
         self.pending.append(self.pool.submit(_sync_and_rename, fd, tmp, path))
+        while self.pending and (self.pending[0].done() or len(self.pending) > MAX_PENDING):
+            self.pending.popleft().result()  # a web archive writes 100,000s: keep neither futures nor descriptors
 
     def close(self) -> None:
         try:
@@ -198,7 +205,7 @@ class AtomicWriter:
                 future.result()
         finally:
             self.pool.shutdown(wait=True)
-            self.pending = []
+            self.pending = deque()
 
 
 def _sync_and_rename(fd: int, tmp: str, path: Path) -> None:

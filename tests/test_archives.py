@@ -85,8 +85,12 @@ def test_a_warc_and_a_wet_are_read_as_their_documents(prefect_server, tmp_path: 
     raw.mkdir()
     crawl(raw / "crawl.warc.gz")
     wet(raw / "segment.wet.gz")
-    run(raw, tmp_path / "out")
+    run(raw, tmp_path / "out", "--export", str(tmp_path / "corpus.jsonl"))
     records = manifest(tmp_path / "out")
+    rows = [json.loads(line) for line in (tmp_path / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["source"], r["url"], r["warc_record_id"], r["warc_date"]) for r in rows] == [
+        (r["source"], r["url"], r["warc_record_id"], r["warc_date"]) for r in records
+    ]
 
     pages = [r for r in records if r.get("archive") == "crawl.warc.gz"]
     assert [r["record"] for r in pages] == [3 + 2 * i for i in range(len(PAGES))]  # warcinfo, then request/response
@@ -247,3 +251,29 @@ def test_repeated_lines_are_counted_per_site_of_the_records_urls(prefect_server,
     run(raw, tmp_path / "out", "--repeated-lines")
     statistics = json.loads((tmp_path / "out" / "repeated-lines.json").read_text(encoding="utf-8"))
     assert statistics["example.com"]["documents"] == 6
+
+
+def test_a_long_batch_holds_neither_its_manifest_lines_nor_its_pending_writes(tmp_path: Path) -> None:
+    """An archive of 100,000 documents is one batch: its lines past `KEEP` go to a spool file
+    that the journal takes in order, and the writer keeps a bounded number of files open."""
+    from boilerstrip.flows.files import MAX_PENDING, AtomicWriter
+    from boilerstrip.flows.manifest import KEEP, Journal, Outcome
+
+    writer = AtomicWriter(tmp_path)
+    most = 0
+    for i in range(3 * MAX_PENDING):
+        writer.write(tmp_path / f"{i}.txt", b"x")
+        most = max(most, len(writer.pending))
+    writer.close()
+    assert most <= MAX_PENDING and len(list(tmp_path.glob("*.txt"))) == 3 * MAX_PENDING
+
+    records = [{"source": f"a.warc#{i}", "status": "cleaned"} for i in range(KEEP + 5)]
+    outcome = Outcome.of(iter(records), tmp_path)
+    assert outcome.lines.count("\n") == KEEP and outcome.spool is not None
+    assert outcome.summary.files == KEEP + 5
+    journal = Journal(tmp_path / "out")
+    journal.append(outcome.lines, outcome.spool)
+    journal.handle.close()
+    written = (tmp_path / "out" / "manifest.journal.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["source"] for line in written] == [r["source"] for r in records]
+    assert not Path(outcome.spool).exists()

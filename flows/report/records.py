@@ -35,6 +35,10 @@ TYPES: dict[str, tuple[type, ...]] = {
     "url": _STR,
     "site": _STR,
     "url_from": _STR,
+    "archive": _STR,
+    "warc_record_id": _STR,
+    "warc_date": _STR,
+    "record": _INT,
     **dict.fromkeys(PATHS, _STR),
     **dict.fromkeys(
         ("bytes", "chars_before", "chars_after", "lines_before", "lines_after", "words_before", "words_removed"), _INT
