@@ -32,7 +32,7 @@ from boilerstrip.cleaners.input.html import looks_like_html
 
 SUFFIXES = (".warc", ".warc.gz", ".wet", ".wet.gz")
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-HEAD = 64 * 1024  # bytes of a response read to find its HTTP headers (more only for HTML)
+HEAD = 64 * 1024  # an HTTP response's headers are looked for in its first 64 KiB
 DIGITS = 6  # a member's output name: its record number, zero-padded (sorts as the archive)
 
 
@@ -135,16 +135,16 @@ def members(stream: BinaryIO, limit: int, tally: Tally) -> Iterator[Member]:
 def _document(record, kind: str, number: int, declared: int, limit: int, tally: Tally) -> Member | None:
     """The record as a document, or None when it is not one (counted in `tally`)."""
     start = record.stream_pos
-    head = record.reader.read(min(declared, HEAD))
+    block = record.reader.read(min(declared, limit + HEAD))  # one read: a page is read whole, once
     http: dict[str, str] = {}
     body_at = 0
     if kind == "html":
-        parsed = _http(head)
+        parsed = _http(block)
         status = parsed[0] if parsed else 0
-        skip = "response without HTTP headers" if parsed is None else _not_a_page(status, parsed[1], head[parsed[2] :])
+        skip = "response without HTTP headers" if parsed is None else _not_a_page(status, parsed[1], block, parsed[2])
         if skip:
             tally.skip(skip)
-            _consume_rest(record, len(head), declared, start, number)
+            _consume_rest(record, len(block), declared, start, number)
             return None
         _, http, body_at = parsed  # type: ignore[misc]
     headers = record.headers
@@ -158,9 +158,8 @@ def _document(record, kind: str, number: int, declared: int, limit: int, tally: 
         (headers.get("WARC-Date") or "").strip() or None,
     )
     if declared - body_at > limit:
-        _consume_rest(record, len(head), declared, start, number)
+        _consume_rest(record, len(block), declared, start, number)
         return _failed(member, f"record is larger than the {limit // (1024 * 1024)} MB limit")
-    block = head + record.reader.read(declared - len(head)) if declared > len(head) else head
     if len(block) < declared:
         raise _cut(number, start, f"cut short ({len(block):,} of {declared:,} bytes)")
     try:
@@ -186,11 +185,12 @@ _STATUS = re.compile(rb"HTTP/\d(?:\.\d)? +(\d{3})")
 
 
 def _http(block: bytes) -> tuple[int, dict[str, str], int] | None:
-    """(status, headers lower-cased, where the body starts) of an HTTP response block."""
-    end = block.find(b"\r\n\r\n")
+    """(status, headers lower-cased, where the body starts) of an HTTP response block
+    (its headers within the first `HEAD` bytes)."""
+    end = block.find(b"\r\n\r\n", 0, HEAD)
     skip = 4
     if end < 0:
-        end, skip = block.find(b"\n\n"), 2
+        end, skip = block.find(b"\n\n", 0, HEAD), 2
     if end < 0:
         return None
     lines = block[:end].decode("latin-1").splitlines()
@@ -205,14 +205,14 @@ def _http(block: bytes) -> tuple[int, dict[str, str], int] | None:
     return int(match.group(1)), headers, end + skip
 
 
-def _not_a_page(status: int, http: dict[str, str], body_head: bytes) -> str | None:
+def _not_a_page(status: int, http: dict[str, str], block: bytes, body_at: int) -> str | None:
     """Why a response is not an HTML page to clean, as the kind it is counted under."""
     if not 200 <= status < 300:
         return f"response {status}"
     mime = http.get("content-type", "").split(";")[0].strip().lower()
     if mime in HTML_TYPES:
         return None
-    if not mime and looks_like_html(body_head[:4096].decode("utf-8", "replace")):
+    if not mime and looks_like_html(block[body_at : body_at + 4096].decode("utf-8", "replace")):
         return None
     return f"response {mime or 'without a type'}"
 

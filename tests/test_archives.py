@@ -277,3 +277,20 @@ def test_a_long_batch_holds_neither_its_manifest_lines_nor_its_pending_writes(tm
     written = (tmp_path / "out" / "manifest.journal.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["source"] for line in written] == [r["source"] for r in records]
     assert not Path(outcome.spool).exists()
+
+
+def test_the_archive_benchmark_runs_on_a_tiny_dataset_and_skips_without_one(tmp_path: Path, capsys) -> None:
+    from bench import warc
+
+    assert warc.main(["--data", str(tmp_path / "absent")]) == 0
+    assert "nothing to do" in capsys.readouterr().out
+    data = tmp_path / "set"
+    (data / "html").mkdir(parents=True)
+    for i, page in enumerate(PAGES[:5]):
+        (data / "html" / f"{i}.html.gz").write_bytes(gzip.compress(page.read_bytes()))
+    results = tmp_path / "warc.md"
+    args = ["--data", str(data), "--read", "30", "--compare", "6", "--rounds", "2", "--workdir", str(tmp_path / "w")]
+    assert warc.main([*args, "--results", str(results)]) == 0
+    text = results.read_text(encoding="utf-8")
+    assert "| responses | 30 |" in text and "| crawl | 30 |" in text
+    assert "| 6 | 2 |" in text and text.rstrip().endswith("| yes |")
