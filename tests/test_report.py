@@ -24,14 +24,14 @@ from boilerstrip.flows.files import reset_tmp
 from boilerstrip.flows.inputs import InputRoot
 from boilerstrip.flows.outputs import record_line
 from boilerstrip.flows.report import (
+    CHUNK,
     MARKER,
     PAGE_SIZE,
     ReportError,
     Unfit,
-    esc,
+    document_data,
     mark,
     rebuild,
-    render_document,
     rows,
     write_report,
 )
@@ -85,6 +85,34 @@ def embedded(index: str) -> dict:
     assert block, "no embedded data"
     assert "<" not in block[1] and ">" not in block[1]  # nothing in it can end the block
     return json.loads(block[1])
+
+
+def views(out: Path, pages: str = "report") -> list[dict]:
+    """Every document's view, in manifest order, from the report's data files."""
+    found = []
+    for number in range(len(list((out / pages / "data").iterdir()))):
+        text = (out / pages / "data" / f"{number}.js").read_text("utf-8")
+        assert text.startswith(f"reportChunk({number},") and text.endswith(");\n")
+        found += json.loads(text[text.index(",") + 1 : -3])
+    return found
+
+
+def view(out: Path, source: str, pages: str = "report") -> dict:
+    return next(v for v in views(out, pages) if v["source"] == source)
+
+
+def shown_text(data: dict) -> tuple[str, str]:
+    """The input and the clean text the page shows, from a view's rows."""
+    pieces = [("=", p) if isinstance(p, str) else p[:2] for row in data["rows"] for p in row]
+    decoded = "".join(text for kind, text in pieces if kind != "i")
+    clean = "".join(text for kind, text in pieces if kind != "d")
+    return decoded, clean + "\n" * data["nl"]
+
+
+def removed(data: dict) -> list[tuple[str, str, str]]:
+    """(text, cleaner, rule) of every piece struck on the page."""
+    edits = data["edits"]
+    return [(p[1], *edits[p[2]][:2]) for row in data["rows"] for p in row if not isinstance(p, str) and p[0] == "d"]
 
 
 def card(index: str, key: str) -> str:
@@ -226,43 +254,81 @@ def test_table_data_filters_and_pages(report) -> None:
     assert docs["more/broken.txt.gz"][col["error"]]
     assert 0.4 < docs["more/flagged.txt"][col["share"]] <= 1
     assert data["pageSize"] == PAGE_SIZE
-    for record in records:  # one page per document, failed ones included
-        assert (out / "report" / (record["source"] + ".html")).is_file()
+    assert [v["source"] for v in views(out)] == [r["source"] for r in records]  # failed ones included
+    assert data["pages"] == "report" and data["shell"] == "document.html"
     assert (out / "report" / MARKER).is_file() and (out / "report/report.css").is_file()
 
 
-def test_document_page_marks_removals_in_place_with_cleaner_and_reason(report) -> None:
+def test_document_view_marks_removals_in_place_with_cleaner_and_reason(report) -> None:
     out, _ = report
-    page = (out / "report/004_b7bbc19097b3fd85.txt.html").read_text("utf-8")
-    assert re.search(r'<del title="strip_ad_markers/v1 ads.cms_token">\{mosads\}</del>However', page)
-    assert "strip_ad_markers/v1 · ads.cms_token: CMS ad placeholder token" in page
-    assert re.search(r'<div class="l gone"[^>]*><del [^>]*>Tags Ash Carter ISIS Russia Syria</del>', page)
-    clean_text = (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
-    assert f'<pre id="clean" class="clean" hidden>{esc(clean_text)}</pre>' in page
-    assert 'id="hide-rm"' in page and 'href="../report.html"' in page and 'href="report.css"' in page
-    nested = (out / "report/more/flagged.txt.html").read_text("utf-8")
-    assert 'href="../../report.html"' in nested and 'href="../report.css"' in nested
-    assert "removed 92% of the words" in nested
-    failed = (out / "report/more/broken.txt.gz.html").read_text("utf-8")
-    assert "No clean text" in failed and "cannot read" in failed
+    data = view(out, "004_b7bbc19097b3fd85.txt")
+    assert ("{mosads}", "strip_ad_markers/v1", "ads.cms_token") in removed(data)
+    row = next(r for r in data["rows"] if not isinstance(r[0], str) and r[0][1] == "{mosads}")
+    assert row[1].startswith("However, the official")
+    edit = data["edits"][row[0][2]]
+    assert edit[2:4] == ["removal", "CMS ad placeholder token (Joomla/Mambo {mosads}, {loadposition ...} and kin)"]
+    gone = next(
+        r for r in data["rows"] if not isinstance(r[0], str) and r[0][1] == "Tags Ash Carter ISIS Russia Syria\n"
+    )
+    assert all(not isinstance(p, str) and p[0] == "d" for p in gone)
+    decoded, clean_text = shown_text(data)
+    assert clean_text == (out / "004_b7bbc19097b3fd85.txt").read_text("utf-8")
+    assert decoded == (ROOT / "raw/004_b7bbc19097b3fd85.txt").read_text("utf-8")
+    assert ["clean text file", "../004_b7bbc19097b3fd85.txt"] in data["links"]
+    flagged = view(out, "more/flagged.txt")
+    assert ["needs review", "removed 92% of the words (threshold 40%)"] in flagged["meta"]
+    failed = view(out, "more/broken.txt.gz")
+    assert "rows" not in failed and "clean" not in failed and "links" not in failed
+    assert "cannot read" in dict(failed["meta"])["error"]
+
+
+def test_the_pages_are_one_document_page_and_a_data_file_per_chunk_of_documents(tmp_path: Path) -> None:
+    """Issue 15: one HTML page per document cost more than the rest of the report."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(2 * CHUNK + 1):
+        (raw / f"doc{i:04d}.txt").write_text(f"Article number {i}, with enough words to be one.\n\nAdvertisement\n")
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
+    write_report(out)
+    files = sorted(str(p.relative_to(out / "report")) for p in (out / "report").rglob("*") if p.is_file())
+    assert files == [MARKER, "data/0.js", "data/1.js", "data/2.js", "document.html", "report.css"]
+    assert [v["source"] for v in views(out)] == [f"doc{i:04d}.txt" for i in range(2 * CHUNK + 1)]
+    assert ("Advertisement\n", "strip_ad_markers/v1") in [r[:2] for r in removed(views(out)[CHUNK])]
+
+
+def test_the_same_report_with_worker_processes(tmp_path: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(CHUNK + 3):
+        (raw / f"doc{i:04d}.txt").write_text(f"Article number {i}, with enough words to be one.\n\nAdvertisement\n")
+    out = tmp_path / "out"
+    clean_without_prefect(raw, out)
+    write_report(out)
+    alone = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "report" in p.parts[-2:]}
+    with ProcessPoolExecutor(2) as pool:
+        write_report(out, pool)
+    pooled = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file() and "report" in p.parts[-2:]}
+    assert pooled == alone and len(alone) >= 3
 
 
 def test_markup_in_articles_and_names_is_text(report) -> None:
     out, _ = report
-    pages = [out / "report.html", *sorted((out / "report").rglob("*.html"))]
-    for path in pages:
+    for path in (out / "report.html", out / "report/document.html"):
         text = path.read_text("utf-8")
         assert "<script>window" not in text and "<b>bold" not in text and "<img src=x" not in text, path
         assert text.count("<script>") == 1  # the page's own, allowed by its hash in the page's policy
         assert "Content-Security-Policy" in text and "script-src 'sha256-" in text
-    page = (out / "report" / (XSS_NAME + ".html")).read_text("utf-8")
-    assert esc(PWNED) in page and "&lt;b&gt;bold&lt;/b&gt;" in page
-    assert f"<title>{esc(XSS_NAME)}</title>" in page
+    assert "'strict-dynamic'" in (out / "report/document.html").read_text("utf-8")  # its data files, no others
+    decoded, _ = shown_text(view(out, XSS_NAME))
+    assert PWNED in decoded and "<b>bold</b>" in decoded  # as data: document.js sets it as text
     data = embedded((out / "report.html").read_text("utf-8"))
     assert XSS_NAME in [d[0] for d in data["docs"]]  # JSON.parse gives it back; the table sets it as text
 
 
-def test_page_names_are_quoted_in_links_and_odd_names_get_safe_ones(tmp_path: Path) -> None:
+def test_links_are_quoted_and_odd_names_have_views(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     (raw / "a#b").mkdir(parents=True)
     (raw / "a#b" / "100% sure?.txt").write_text("A short article about certainty and doubt in science.\n")
@@ -270,15 +336,8 @@ def test_page_names_are_quoted_in_links_and_odd_names_get_safe_ones(tmp_path: Pa
     out = tmp_path / "out"
     clean_without_prefect(raw, out)
     write_report(out)
-    data = embedded((out / "report.html").read_text("utf-8"))
-    col = data["columns"]
-    href = {d[col["source"]]: d[col["href"]] for d in data["docs"]}
-    assert href["a#b/100% sure?.txt"] == 0  # the default: report/ + each part URI-encoded + .html
-    assert (out / "report/a#b/100% sure?.txt.html").is_file()
-    long = href["n" * 248 + ".txt"]
-    assert long.startswith("report/_/") and (out / long).is_file()
-    page = (out / "report/a#b/100% sure?.txt.html").read_text("utf-8")
-    assert 'href="../../a%23b/100%25%20sure%3F.txt"' in page  # the clean text file, quoted
+    assert {v["source"] for v in views(out)} == {"a#b/100% sure?.txt", "n" * 248 + ".txt"}
+    assert ["clean text file", "../a%23b/100%25%20sure%3F.txt"] in view(out, "a#b/100% sure?.txt")["links"]
 
 
 def test_rerun_replaces_pages_and_never_touches_outputs(tmp_path: Path) -> None:
@@ -293,11 +352,11 @@ def test_rerun_replaces_pages_and_never_touches_outputs(tmp_path: Path) -> None:
     write_report(out)
     assert (out / "report/three.txt").is_file() and not (out / "report" / MARKER).exists()
     pages = embedded((out / "report.html").read_text("utf-8"))["pages"]
-    assert pages != "report" and (out / pages / "one.txt.html").is_file()
+    assert pages != "report" and "one.txt" in [v["source"] for v in views(out, pages)]
     (raw / "one.txt").unlink()
     clean_without_prefect(raw, out)
     write_report(out)
-    assert not (out / pages / "one.txt.html").exists() and (out / pages / "two.txt.html").is_file()
+    assert sorted(v["source"] for v in views(out, pages)) == ["report/three.txt", "two.txt"]
     assert (out / "report/three.txt").is_file()
     assert not [p for p in out.iterdir() if p.name.startswith(".report-")]  # no staging left behind
 
@@ -308,11 +367,19 @@ def test_same_folder_same_report_and_leftovers_of_a_killed_report_go(tmp_path: P
     out = tmp_path / "out"
     clean_without_prefect(raw, out)
     write_report(out)
-    first = {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html")}
+
+    def report_files(folder: Path) -> dict:
+        return {
+            p.relative_to(folder): p.read_bytes()
+            for p in [folder / "report.html", *(folder / "report").rglob("*")]
+            if p.is_file()
+        }
+
+    first = report_files(out)
     killed = out / ".report-staging-999999"  # a report killed while writing its pages
-    (killed / "sub").mkdir(parents=True)
+    (killed / "data").mkdir(parents=True)
     (killed / MARKER).write_text("")
-    (killed / "sub" / "x.txt.html").write_text("stale")
+    (killed / "data" / "0.js").write_text("stale")
     foreign = out / ".report-old-not-ours"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("someone else's")
@@ -320,8 +387,7 @@ def test_same_folder_same_report_and_leftovers_of_a_killed_report_go(tmp_path: P
     shutil.copytree(out, moved)  # the report names no absolute path and no date
     write_report(out)
     write_report(moved)
-    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*.html") if ".report-" not in str(p)} == first
-    assert {p.relative_to(moved): p.read_bytes() for p in moved.rglob("*.html") if ".report-" not in str(p)} == first
+    assert report_files(out) == first and report_files(moved) == first
     assert not killed.exists() and (foreign / "notes.txt").is_file()
 
 
@@ -329,17 +395,17 @@ def test_without_edit_logs_or_with_a_broken_one_the_pages_say_so(tmp_path: Path)
     raw = tmp_path / "raw"
     shutil.copytree(ROOT / "raw", raw)
     out = tmp_path / "out"
-    name = "report/004_b7bbc19097b3fd85.txt.html"
 
-    def says(text: str) -> str:
+    def says(text: str) -> dict:
         write_report(out)
-        page = (out / name).read_text("utf-8")
-        assert "cannot be shown with the changes in place" in page and esc(text) in page
-        assert '<pre id="clean" class="clean">' in page and "the official would not say" in page  # shown instead
-        return page
+        data = view(out, "004_b7bbc19097b3fd85.txt")
+        assert text in data["problem"] and "rows" not in data
+        assert "the official would not say" in data["clean"]  # shown instead
+        return data
 
     clean_without_prefect(raw, out, write_diff=False)
-    assert "edit log" not in says("no edit log was written for it ([run] write_diff = false)").split("<main>")[0]
+    data = says("no edit log was written for it ([run] write_diff = false)")
+    assert "edit log" not in dict(data["links"]) and "edits" not in data
     records = clean_without_prefect(raw, out)
     edits = out / "004_b7bbc19097b3fd85.edits.jsonl"
     edits.write_text("{}\n", "utf-8")
@@ -365,17 +431,17 @@ def test_a_page_lists_undecodable_bytes_and_edits_in_the_order_of_the_input(tmp_
     out = tmp_path / "out"
     clean_without_prefect(raw, out)
     write_report(out)
-    page = (out / "report/bytes.txt.html").read_text("utf-8")
-    assert "decode/v2 byte 57: c3 bytes not valid in utf-8: replaced by U+FFFD" in page
-    lines = [int(n) for n in re.findall(r'<tr><td><a href="#L\d+">(\d+)', page)]
+    data = view(out, "bytes.txt")
+    assert data["fixes"] == ["decode/v2 byte 57: c3 bytes not valid in utf-8: replaced by U+FFFD"]
+    lines = [data["edits"][i][4] for i in data["order"]]
     assert lines == sorted(lines) and len(lines) >= 2
-    assert '<a href="../bytes.edits.jsonl">edit log</a>' in page
+    assert ["edit log", "../bytes.edits.jsonl"] in data["links"]
 
 
-def test_render_document_of_an_empty_input() -> None:
+def test_the_view_of_an_empty_input() -> None:
     record = {"source": "e.txt", "output": "e.txt", "status": "cleaned", "chars_before": 0, "edit_log": "e.edits.jsonl"}
-    page = render_document(record, "", EditLog(), 1)
-    assert '<section id="marked" class="doc"></section>' in page
+    data = document_data(record, "", EditLog())
+    assert data["rows"] == [] and data["nl"] == 0 and data["edits"] == []
 
 
 def test_no_manifest_is_an_error(tmp_path: Path) -> None:
@@ -435,7 +501,7 @@ def test_flow_writes_the_report_and_links_it_unless_switched_off(prefect_server,
     out = tmp_path / "out"
     clean_corpus(str(raw), str(out))
     index = (out / "report.html").read_text("utf-8")
-    assert card(index, "documents") == "6" and (out / "report/gz/seed.txt.gz.html").is_file()
+    assert card(index, "documents") == "6" and "gz/seed.txt.gz" in [v["source"] for v in views(out)]
     assert (out / "report.html").resolve().as_uri() in _summary_artifact()
     clean_corpus(str(raw), str(out))  # a re-run: everything unchanged, still reported
     index = (out / "report.html").read_text("utf-8")

@@ -132,7 +132,8 @@ def test_the_mosads_removal_is_shown_with_its_cleaner(page: Page, run, tmp_path:
     page.goto((out / "report.html").as_uri())
     page.get_by_role("link", name="004_b7bbc19097b3fd85.txt").click()
     page.wait_for_load_state("load")
-    assert page.url.endswith("/report/004_b7bbc19097b3fd85.txt.html")
+    number = [r["source"] for r in run[1]].index("004_b7bbc19097b3fd85.txt")  # its place in the manifest
+    assert page.url.endswith(f"/report/document.html?n={number}") and page.title() == "004_b7bbc19097b3fd85.txt"
     removed = page.locator("del", has_text="{mosads}")
     assert removed.count() == 1 and removed.inner_text() == "{mosads}"
     assert removed.get_attribute("title") == "strip_ad_markers/v1 ads.cms_token"
@@ -230,3 +231,8 @@ def test_index_pages_through_many_documents(page: Page, tmp_path: Path) -> None:
     assert page.inner_text("#page") == "page 3 of 3" and shown(page)[0] == f"doc{count - 2 * PAGE_SIZE - 1:04d}.txt"
     page.fill("#q", "doc0007")
     assert shown(page) == ["doc0007.txt"] and page.inner_text("#page") == "page 1 of 1"
+    page.fill("#q", "doc0117")  # a document of the second data file
+    page.get_by_role("link", name="doc0117.txt").click()
+    page.wait_for_load_state("load")
+    assert page.locator("h1").inner_text() == "doc0117.txt" and page.locator("#marked .l").count() > 3
+    assert page.locator("#clean").evaluate("e => e.textContent") == (out / "doc0117.txt").read_text("utf-8")

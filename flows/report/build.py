@@ -1,18 +1,19 @@
-"""Writing the report: every manifest record's page (in parallel when given a pool),
-then the index over them all."""
+"""Writing the report: every manifest record's view (in parallel when given a pool), a
+chunk of documents to a data file, then the index over them all."""
 
 from __future__ import annotations
 
 import shutil
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 from ..files import write_atomic
 from ..outputs import MANIFEST, REPORT, ManifestRecord
-from .document import edit_log, render_document
-from .folder import ReportError, page_path, pages_dir, publish, stage, sweep
+from .document import document_data, edit_log
+from .folder import CHUNK, ReportError, chunk_path, pages_dir, publish, stage, sweep, top_folders
+from .html import script_json
 from .index import Index
 from .records import inside, read_manifest
 
@@ -31,77 +32,68 @@ def manifest_records(out: Path) -> Iterator[ManifestRecord]:
     return read_manifest(out / MANIFEST)
 
 
-CHUNK = 200  # documents a worker process renders at a time
-
-
-@dataclass(slots=True)
-class _Rendered:
-    """What the index needs of a rendered page (small: it comes back from a worker)."""
-
-    rules: Counter  # (cleaner, rule, kind) -> edits, from the edit log
-
-
-def _render_pages(out: Path, staging: Path, work: list[tuple[ManifestRecord, str]]) -> list[_Rendered]:
-    """Render and write the pages of some documents (in a worker process, or here)."""
-    done = []
-    for record, name in work:
-        output = inside(out, record["output"]) if record.get("output") else None
+def _render_chunk(out: Path, staging: Path, number: int, records: list[ManifestRecord]) -> list[Counter]:
+    """Write the views of a chunk of documents to its data file (in a worker process, or
+    here); return what the index needs of each: its edits per (cleaner, rule, kind)."""
+    views, rules = [], []
+    root = out.resolve()
+    for record in records:
+        output = inside(out, record["output"], root) if record.get("output") else None
         clean = _read(output) if output is not None else None
-        log, missing = edit_log(out, record) if clean is not None else (None, "")
-        page = render_document(record, clean, log, name.count("/") + 1, missing)
-        target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(page.encode("utf-8"))
-        done.append(_Rendered(Counter((e.cleaner, e.rule, e.kind) for e in log.edits) if log else Counter()))
-    return done
+        log, missing = edit_log(out, record, root) if clean is not None else (None, "")
+        views.append(document_data(record, clean, log, missing))
+        rules.append(Counter((e.cleaner, e.rule, e.kind) for e in log.edits) if log else Counter())
+    (staging / chunk_path(number)).write_bytes(f"reportChunk({number},{script_json(views)});\n".encode())
+    return rules
 
 
-def _rendered(out: Path, staging: Path, records: Iterator[ManifestRecord], used: set[str], pool) -> Iterator:
-    """(record, page name, rendered) in manifest order; pages rendered by `pool` (an
-    Executor) a chunk at a time, at most two chunks per worker ahead, when there is one."""
-    named = ((record, page_path(str(record.get("source", "")), used)) for record in records)
+def _rendered(out: Path, staging: Path, records: Iterable[ManifestRecord], pool) -> Iterator:
+    """(record, its edits per rule) in manifest order; chunks rendered by `pool` (an
+    Executor), at most two chunks per worker ahead, when there is one."""
+    chunks = iter(lambda: list(islice(records, CHUNK)), [])
     if pool is None:
-        for record, name in named:
-            yield record, name, _render_pages(out, staging, [(record, name)])[0]
+        for number, chunk in enumerate(chunks):
+            yield from zip(chunk, _render_chunk(out, staging, number, chunk), strict=True)
         return
     from collections import deque
-    from itertools import islice
 
     pending: deque = deque()
     ahead = 2 * max(1, getattr(pool, "_max_workers", 1))
+    numbered = enumerate(chunks)
     while True:
-        chunk = list(islice(named, CHUNK))
-        if chunk:
-            pending.append((chunk, pool.submit(_render_pages, out, staging, chunk)))
-        if pending and (len(pending) >= ahead or not chunk):
-            chunk_done, future = pending.popleft()
-            for (record, name), rendered in zip(chunk_done, future.result(), strict=True):
-                yield record, name, rendered
-        if not chunk and not pending:
+        item = next(numbered, None)
+        if item is not None:
+            pending.append((item[1], pool.submit(_render_chunk, out, staging, *item)))
+        if pending and (len(pending) >= ahead or item is None):
+            chunk, future = pending.popleft()
+            yield from zip(chunk, future.result(), strict=True)
+        if item is None and not pending:
             return
 
 
 def write_report(out_dir: str | Path, pool=None) -> Path:
-    """Write OUT/report.html and OUT/report/<source>.html for every manifest record.
-    The same folder gives the same report, byte for byte (no dates, no absolute paths),
-    whether `pool` (a process pool that renders pages in parallel) is given or not."""
+    """Write OUT/report.html, and under OUT/report/ the page that shows a document and
+    the data files of the documents' views. The same folder gives the same report, byte
+    for byte (no dates, no absolute paths), whether `pool` (a process pool that renders
+    views in parallel) is given or not."""
     out = Path(out_dir)
     if not (out / MANIFEST).is_file():
         raise ReportError(f"{out / MANIFEST} does not exist: run `boilerstrip clean` first")
-    pages = pages_dir(out, manifest_records(out))
     sweep(out)
     staging = stage(out)
-    index = Index(pages)
-    used: set[str] = set()
+    index = Index()
+    taken: set[str] = set()
     try:
-        for record, name, rendered in _rendered(out, staging, manifest_records(out), used, pool):
-            index.add(record, name, rendered.rules)
+        for record, rules in _rendered(out, staging, manifest_records(out), pool):
+            index.add(record, rules)
+            taken |= top_folders(record)
+        pages = pages_dir(out, taken)
         publish(out, staging, pages)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
     path = out / REPORT
-    write_atomic(path, index.render().encode("utf-8"))
+    write_atomic(path, index.render(pages).encode("utf-8"))
     return path
 
 

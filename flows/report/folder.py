@@ -1,50 +1,43 @@
-"""Where the report's pages go: a name per page, a folder of their own, and a new set of
-pages swapped in whole (a report killed half-way leaves the old one in place)."""
+"""Where the report's pages go: a folder of their own (the document page, its stylesheet,
+the documents' data files), and a new set swapped in whole (a report killed half-way
+leaves the old one in place)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
-from collections.abc import Iterable
 from pathlib import Path
 
 from boilerstrip.cleaners.errors import BoilerstripError
 
 from ..outputs import PAGES, ManifestRecord
-from .html import CSS, SURROGATE
+from .html import CSS, document_page
 
 MARKER = ".boilerstrip-report"
 STAGING, OLD = ".report-staging-", ".report-old-"  # + pid: pages being written, pages being replaced
-STYLE = "report.css"  # in the pages folder, shared by the pages (no page is named *.css)
+STYLE = "report.css"  # in the pages folder: the document page's stylesheet
+SHELL = "document.html"  # in the pages folder: the page that shows any document (`?n=` its place in the manifest)
+DATA = "data"  # in the pages folder: the documents' views, CHUNK to a file (`chunk_path`)
+CHUNK = 100  # documents a data file holds: a page loads one; a worker process renders one at a time
 
 
 class ReportError(BoilerstripError):
     """The output folder cannot be reported on (no manifest, ...)."""
 
 
-def page_path(source: str, used: set[str]) -> str:
-    """report/<source>.html, unless the name cannot be one (too long, not UTF-8, taken)."""
-    name = source + ".html"
-    parts = name.split("/")
-    ok = (
-        not SURROGATE.search(name)
-        and all(p not in ("", ".", "..") and len(p.encode()) <= 255 for p in parts)
-        and name not in used
-        and not any("/".join(parts[:i]) in used for i in range(1, len(parts)))
-    )
-    if not ok:
-        name = "_/" + hashlib.sha1(source.encode("utf-8", "surrogateescape")).hexdigest()[:20] + ".html"
-    used.add(name)
-    for i in range(1, len(parts)):
-        used.add("/".join(parts[:i]) + "/")  # folders: a later page may not be a file of that name
-    return name
+def chunk_path(number: int) -> str:
+    """The data file of the chunk `number` of documents (in manifest order), in the pages folder."""
+    return f"{DATA}/{number}.js"
 
 
-def pages_dir(out: Path, records: Iterable[ManifestRecord]) -> str:
-    """A folder of our own for the pages: never one that holds the run's outputs."""
-    keys = ("output", "diff", "edit_log")
-    taken = {r[key].split("/", 1)[0] for r in records for key in keys if r.get(key) and "/" in r[key]}
+def top_folders(record: ManifestRecord) -> set[str]:
+    """The folders at the top of OUT that hold the record's outputs (not for the pages)."""
+    return {record[key].split("/", 1)[0] for key in ("output", "diff", "edit_log") if "/" in (record.get(key) or "")}
+
+
+def pages_dir(out: Path, taken: set[str]) -> str:
+    """A folder of our own for the pages: never one that holds the run's outputs (`taken`:
+    the records' `top_folders`)."""
     for name in (PAGES, *(f"{PAGES}-pages-{n}" for n in range(1, 100))):
         if name in taken:
             continue
@@ -64,17 +57,19 @@ def sweep(out: Path) -> None:
 def ours(folder: Path) -> bool:
     """Only a folder of report pages (and nothing else) may be replaced."""
     for _, _, files in os.walk(folder):
-        if any(not (f.endswith(".html") or f in (MARKER, STYLE)) for f in files):
+        if any(not (f.endswith((".html", ".js")) or f in (MARKER, STYLE)) for f in files):
             return False
     return True
 
 
 def stage(out: Path) -> Path:
-    """A new, empty folder of pages (with the stylesheet they share), beside the outputs."""
+    """A new folder of pages: the document page and its stylesheet, an empty data folder."""
     staging = out / f"{STAGING}{os.getpid()}"
     staging.mkdir()
     (staging / MARKER).write_text("boilerstrip report pages: this folder is replaced by every report\n")
     (staging / STYLE).write_text(CSS, encoding="utf-8")
+    (staging / SHELL).write_text(document_page(CHUNK), encoding="utf-8")
+    (staging / DATA).mkdir()
     return staging
 
 

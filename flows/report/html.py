@@ -27,6 +27,12 @@ def esc(text: object) -> str:
     return html.escape(SURROGATE.sub("\ufffd", str(text)), quote=True)
 
 
+def script_json(value: object) -> str:
+    """JSON for a script file of its own (no markup around it to end: only the lone
+    surrogates of undecodable file names go, as they cannot be written in UTF-8)."""
+    return SURROGATE.sub("\ufffd", json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
 def embed_json(value: object) -> str:
     """JSON for a <script type="application/json"> block: no "<", ">" or "&" left to
     end the block or open a comment; JSON.parse reads the escapes back."""
@@ -35,15 +41,13 @@ def embed_json(value: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-CONTROLS = {c: 0x2400 + c for c in range(32) if c not in (9, 10)} | {0x7F: 0x2421}  # as control pictures
-VISIBLE = str.maketrans({"\n": "↵", "\t": "⇥", " ": "·", "\xa0": "⍽", "\u2028": "⤶", "\u2029": "¶"} | CONTROLS)
-
-
-def page(title: str, body: str, script: str, stylesheet: str | None = None) -> str:
+def page(title: str, body: str, script: str, stylesheet: str | None = None, loads: bool = False) -> str:
     """A page whose only script is its own (allowed by its hash: defence in depth on
-    top of escaping); styles inline, or from the pages' shared stylesheet."""
+    top of escaping), and those it `loads` itself ('strict-dynamic': never one in the
+    markup); styles inline, or from the pages' shared stylesheet."""
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
-    policy = f"script-src 'sha256-{digest}'; object-src 'none'; base-uri 'none'; form-action 'none'"
+    dynamic = " 'strict-dynamic'" if loads else ""
+    policy = f"script-src 'sha256-{digest}'{dynamic}; object-src 'none'; base-uri 'none'; form-action 'none'"
     style = f'<link rel="stylesheet" href="{esc(stylesheet)}">' if stylesheet else f"<style>{CSS}</style>"
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -51,3 +55,15 @@ def page(title: str, body: str, script: str, stylesheet: str | None = None) -> s
         f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         f"<title>{esc(title)}</title>{style}</head>\n<body>\n{body}\n<script>{script}</script>\n</body></html>\n"
     )
+
+
+def document_page(chunk: int) -> str:
+    """The page that shows any document of the report (`document.html?n=` its place in the
+    manifest): document.js loads the data file of its chunk and draws the view."""
+    body = (
+        '<header><p><a href="../report.html">← run report</a></p><h1 id="source"></h1>'
+        '<dl class="meta" id="meta"></dl><p id="links"></p></header>\n'
+        f'<main id="main" data-chunk="{chunk}"><noscript><p class="note">This page needs JavaScript: it draws the '
+        "document from the report's data files.</p></noscript></main>"
+    )
+    return page("boilerstrip document", body, DOC_JS, "report.css", loads=True)

@@ -3,7 +3,8 @@ const D=JSON.parse(document.getElementById('data').textContent);
 const $=s=>document.querySelector(s);
 const S={q:'',cleaner:-1,rule:-1,flagged:false,failed:false,sort:0,dir:1,page:0};
 const C=D.columns;
-function href(d){return d[C.href]||(D.pages+'/'+d[C.source].split('/').map(encodeURIComponent).join('/')+'.html');}
+const N=new Map(D.docs.map((d,i)=>[d,i]));  // a document's place in the manifest: its page is the document page ?n=
+function href(d){return D.pages.split('/').map(encodeURIComponent).join('/')+'/'+D.shell+'?n='+N.get(d);}
 function keep(d){
  if(S.flagged&&!d[C.flags])return false;
  if(S.failed&&d[C.status]!=='failed')return false;

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from ..manifest import Summary
 from ..outputs import MANIFEST, SETTINGS, SUMMARY, ManifestRecord, Status
+from .folder import SHELL
 from .html import INDEX_JS, embed_json, esc, page
 
 PAGE_SIZE = 50
@@ -37,31 +37,28 @@ class Totals:
                 self.removals_by_cleaner[cleaner] += count
 
 
-COLUMNS = ["source", "href", "language", "share", "edits", "removals", "flags", "status", "error", "cleaners", "rules"]
+COLUMNS = ["source", "language", "share", "edits", "removals", "flags", "status", "error", "cleaners", "rules"]
 
 
 class Index:
     """The index, built one document at a time in manifest order: the totals, and a row
     of the table per document (cleaners and rules as numbers into the lists of names)."""
 
-    def __init__(self, pages: str) -> None:
-        self.pages = pages
+    def __init__(self) -> None:
         self.totals = Totals()
         self.cleaners: dict[str, int] = {}
         self.rules: dict[tuple[str, str, str], int] = {}
         self.docs: list[list] = []
 
-    def add(self, record: ManifestRecord, name: str, rules: Counter) -> None:
-        """A document, whose page is `name` in the pages folder; `rules`: its edits per
-        (cleaner, rule, kind)."""
+    def add(self, record: ManifestRecord, rules: Counter) -> None:
+        """The next document of the manifest (its page: the document page with `?n=` its
+        place); `rules`: its edits per (cleaner, rule, kind)."""
         self.totals.add(record, rules)
         failed = record.get("status") == Status.FAILED
         words = record.get("words_before") or 0
-        default = not name.startswith("_/")
         self.docs.append(
             [
                 str(record.get("source", "")),
-                0 if default else f"{self.pages}/{quote(name)}",
                 record.get("language") or ("" if failed else "unknown"),
                 round(record.get("words_removed", 0) / words, 4) if words else 0,
                 sum((record.get("edits") or {}).values()),
@@ -74,8 +71,9 @@ class Index:
             ]
         )
 
-    def render(self) -> str:
-        return render_index(self.totals, self.docs, list(self.cleaners), list(self.rules), self.pages)
+    def render(self, pages: str) -> str:
+        """The index page; `pages`: the folder of the document page and the data files."""
+        return render_index(self.totals, self.docs, list(self.cleaners), list(self.rules), pages)
 
 
 def _bars(items: list[tuple[str, str, int, int, int | str]], attr: str, unit: str) -> str:
@@ -141,6 +139,7 @@ def render_index(
     data = {
         "columns": {name: i for i, name in enumerate(COLUMNS)},
         "pages": pages,
+        "shell": SHELL,
         "pageSize": PAGE_SIZE,
         "cleaners": cleaners,
         "rules": [[c, r, k] for c, r, k in rules],
@@ -164,7 +163,7 @@ and encoding fixes. Click a cleaner or rule to filter the table.</p>
 <label><input type="checkbox" id="f-flagged"> flagged only</label>
 <label><input type="checkbox" id="f-failed"> failed only</label>
 <span id="shown" class="mute"></span></div>
-<noscript><p class="note">The table needs JavaScript; the pages are in the folder {esc(pages)}/.</p></noscript>
+<noscript><p class="note">The table and the document pages need JavaScript.</p></noscript>
 <table id="docs"><thead><tr><th>document</th><th>language</th><th class="num">share removed</th>
 <th class="num">edits</th><th>flags</th><th>status</th></tr></thead><tbody></tbody></table>
 <div class="pager"><button type="button" id="prev">← previous</button><span id="page"></span>

@@ -91,13 +91,14 @@ def relative(name: str) -> bool:
     return bool(parts) and "\x00" not in name and not name.startswith("/") and ".." not in parts
 
 
-def inside(out: Path, name: str) -> Path | None:
-    """`out / name` when it lies in `out` once symbolic links are followed; None otherwise."""
+def inside(out: Path, name: str, root: Path | None = None) -> Path | None:
+    """`out / name` when it lies in `out` once symbolic links are followed; None otherwise.
+    `root`: `out` resolved already (by a caller that opens many files in it)."""
     if not relative(name):
         return None
     path = out / name
     try:
-        root, target = out.resolve(), path.resolve()
+        root, target = root or out.resolve(), path.resolve()
     except (OSError, RuntimeError):  # a symlink loop
         return None
     return path if root in target.parents else None

@@ -39,7 +39,7 @@ def record(out: Path) -> dict:
 
 
 def pages(out: Path) -> str:
-    return "".join(p.read_text(encoding="utf-8") for p in (out / "report").rglob("*.html"))
+    return "".join(p.read_text(encoding="utf-8") for p in (out / "report").rglob("*") if p.is_file())
 
 
 @pytest.mark.parametrize(
@@ -68,7 +68,7 @@ def test_a_symbolic_link_in_the_output_folder_is_not_followed_out_of_it(out: Pat
     (out / row["output"]).unlink()
     (out / row["output"]).symlink_to(out.parent / "secret.txt")
     write_report(out)
-    assert SECRET not in pages(out) and "No clean text for this document." in pages(out)
+    assert SECRET not in pages(out) and '"meta":' in pages(out) and '"rows":' not in pages(out)  # no clean text
 
 
 @pytest.mark.parametrize(
