@@ -233,8 +233,9 @@ class Summary:
             "",
             "## Web archives",
             "",
-            f"{a['archives']} archives, {a['records']:,} records read whole: {a['documents']:,} documents "
-            f"(counted above), {sum(n for _, n in skipped):,} records skipped.",
+            f"{_count(a['archives'], 'archive')}, {_count(a['records'], 'record')} read whole: "
+            f"{_count(a['documents'], 'document')} (counted above), "
+            f"{_count(sum(n for _, n in skipped), 'record')} skipped.",
         ]
         if skipped:
             lines += ["", "| records skipped | count |", "|---|---:|"]
@@ -293,6 +294,10 @@ class Outcome:
         merged.merge(self.summary)
         merged.merge(later.summary)
         return Outcome(self.lines + later.lines, merged, later.spool)
+
+
+def _count(n: int, thing: str) -> str:
+    return f"{n:,} {thing}" + ("" if n == 1 else "s")
 
 
 def _cell(text: str) -> str:

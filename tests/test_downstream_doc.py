@@ -1,10 +1,12 @@
 """docs/downstream.md runs as written: every shell and Python example, in a folder with
-`article.txt` (raw/004) and the page's own `records.jsonl`; where the page shows an
-output (the ```text block after an example), that is the output. Each example stands
-on its own: it makes whatever else it reads."""
+`article.txt` (raw/004), the page's own `records.jsonl` and `crawl/`, a WET file of the
+test cases' articles in six languages; where the page shows an output (the ```text
+block after an example), that is the output. Each example stands on its own: it makes
+whatever else it reads."""
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -45,8 +47,14 @@ def test_the_page_has_its_examples() -> None:
 @pytest.mark.parametrize(
     ("number", "kind", "code", "expected"), examples(), ids=[f"{kind}-{number}" for number, kind, *_ in examples()]
 )
-def test_every_example_runs_as_shown(tmp_path: Path, number: int, kind: str, code: str, expected: str | None) -> None:
+def test_every_example_runs_as_shown(
+    request: pytest.FixtureRequest, tmp_path: Path, number: int, kind: str, code: str, expected: str | None
+) -> None:
     shutil.copy(ROOT / "raw/004_b7bbc19097b3fd85.txt", tmp_path / "article.txt")
+    wet(tmp_path / "crawl" / "CC-MAIN-example-00000.warc.wet.gz")
+    api = "http://127.0.0.1:9/api"
+    if " --out " in code:  # a folder run is a Prefect flow: the session's server
+        api = request.getfixturevalue("prefect_server")["api_url"]
     for block_kind, name, body in blocks():
         if block_kind == "jsonl" and name:
             (tmp_path / name).write_text(body, "utf-8")
@@ -55,7 +63,7 @@ def test_every_example_runs_as_shown(tmp_path: Path, number: int, kind: str, cod
         command = [sys.executable, "example.py"]
     else:
         command = ["bash", "-c", code]
-    done = subprocess.run(command, cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=300)
+    done = subprocess.run(command, cwd=tmp_path, env=_env(api), capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     if expected is not None:
         assert done.stdout == expected
@@ -63,10 +71,34 @@ def test_every_example_runs_as_shown(tmp_path: Path, number: int, kind: str, cod
         assert done.stdout == "" and done.stderr == ""
 
 
-def _env() -> dict[str, str]:
-    """The venv's commands first; a Prefect API that leads nowhere (no example may need one)."""
+def _env(api: str) -> dict[str, str]:
+    """The venv's commands first; a Prefect API that leads nowhere unless the example runs
+    a folder (no pipe may need one)."""
     return {
         **os.environ,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-        "PREFECT_API_URL": "http://127.0.0.1:9/api",
+        "PREFECT_API_URL": api,
     }
+
+
+TLD = {"de": "de", "en": "co.uk", "es": "es", "fr": "fr", "it": "it", "pt": "pt"}
+
+
+def wet(path: Path) -> None:
+    """A WET file as Common Crawl writes one: warcinfo, then a conversion record (the
+    page's text) per article, each with its page's url."""
+    from warcio.warcwriter import WARCWriter
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(path.name, {"software": "test"}))
+        for case in sorted(ROOT.glob("fixtures/cases/*_*/input.txt")):
+            name = case.parent.name
+            language = name.split("_")[0]
+            if language not in TLD:
+                continue
+            url = f"https://www.{name.replace('_', '-')}.{TLD[language]}/article"
+            record = writer.create_warc_record(url, "conversion", payload=io.BytesIO(case.read_bytes()))
+            record.rec_headers.replace_header("Content-Type", "text/plain")
+            writer.write_record(record)
