@@ -1,6 +1,6 @@
 """langdetect's detector, re-implemented for speed: the same answers, bit for bit.
 
-langdetect 1.0.9 spends about 6 ms on a 2,000-character sample, most of it in two
+langdetect 1.0.9 spends about 6 ms on a 2,000-character text, most of it in two
 pure-Python loops: building the n-gram list one character at a time, and updating
 55 language probabilities one at a time for every sampled n-gram. This module does
 the same arithmetic in the same order, with cheaper Python:
