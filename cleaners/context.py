@@ -42,6 +42,9 @@ class Context:
     verdicts: dict[tuple[str, frozenset[str], str], Found | None] = field(default_factory=dict)
     """Per document: (cleaner, languages, line) -> verdict; several steps ask about the same lines."""
     _languages: tuple[str, frozenset[str]] | None = None
+    every_language: frozenset[str] | None = None
+    """`languages` while the language was unknown, once asked: the widest set. A line no
+    rule of it matches is matched by no rule of the narrower set that detection gives."""
 
     @property
     def languages(self) -> frozenset[str]:
@@ -56,6 +59,8 @@ class Context:
             # only languages with phrase files: "nl" adds no rules, and must not cost
             # a fresh compilation of every matcher
             self._languages = (code, frozenset(langs & (self.book.languages | {"*", "common"})))
+            if code == UNKNOWN:
+                self.every_language = self._languages[1]
         return self._languages[1]
 
     def is_junk(self, line: str) -> Found | None:

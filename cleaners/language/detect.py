@@ -20,7 +20,10 @@ if TYPE_CHECKING:  # imported when first needed: it brings numpy
     from .fastdetect import FastDetector
 
 UNKNOWN = "unknown"
-SAMPLE_CHARS = 2000
+SAMPLE_CHARS = 1000
+"""Enough prose for langdetect to be sure (the same language on all 1,778 benchmark texts
+and 57 undeclared pages as with 2,000, bar one Portuguese page whose long table of
+English names had outvoted its prose); each sampled line costs a phrase-rule check."""
 MIN_LETTERS = 40
 MIN_PROB = 0.5
 

@@ -28,10 +28,18 @@ class PhraseCleaner(Cleaner):
     """Rules a phrase list cannot express, tried after the phrase rules."""
 
     def match(self, line: str, ctx: Context) -> Found | None:
-        """This cleaner's verdict on a line, memoised per document and language."""
-        key = (self.name, ctx.languages, line)
+        """This cleaner's verdict on a line, memoised per document and language. A line
+        found clean while the language was unknown (every list applied: the language
+        step's sample) is clean for the detected language too: its lists are a subset
+        and the structural rules do not depend on the language."""
+        languages = ctx.languages
+        key = (self.name, languages, line)
         memo = ctx.verdicts
         if key not in memo:
+            every = ctx.every_language
+            if every is not None and every is not languages and memo.get((self.name, every, line), False) is None:
+                memo[key] = None
+                return None
             norm = ctx.norms.get(line)
             if norm is None:
                 norm = ctx.norms[line] = normalize_line(line)
