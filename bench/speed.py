@@ -176,6 +176,35 @@ class Sampler(threading.Thread):
             self.stop.wait(0.25)
 
 
+@dataclass
+class Sampled:
+    """A command's run: wall and CPU seconds (its process tree), peak RSS, what it wrote."""
+
+    seconds: float
+    cpu: float
+    peak: int
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def sampled(command: list[str], env: dict, *, stdout: bool = False) -> Sampled:
+    """Run `command` from the repository root; its peak RSS sampled four times a second."""
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    out = subprocess.PIPE if stdout else subprocess.DEVNULL
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.PIPE)
+    sampler = Sampler(process.pid)
+    sampler.start()
+    printed, err = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.stop.set()
+    sampler.join()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    return Sampled(seconds, cpu, sampler.peak, process.returncode, printed or b"", err)
+
+
 def busy_cpu() -> float:
     import psutil
 
@@ -197,21 +226,12 @@ def measure(mode: str, raw: Path, out: Path, n: int, fmt: str, repeat: int, env:
     server_proc = psutil.Process(server) if server else None
     server_before = sum(server_proc.cpu_times()[:2]) if server_proc else 0.0
     load = os.getloadavg()[0]
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy_before = busy_cpu()
-    started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    sampler = Sampler(process.pid)
-    sampler.start()
-    _, err = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.stop.set()
-    sampler.join()
+    done = sampled(command, env)
     busy = busy_cpu() - busy_before
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    seconds, cpu, err = done.seconds, done.cpu, done.stderr
     server_cpu = (sum(server_proc.cpu_times()[:2]) - server_before) if server_proc else 0.0
-    if process.returncode not in (0, 1):
+    if done.returncode not in (0, 1):
         sys.stderr.write(err.decode(errors="replace")[-3000:])
     shutil.rmtree(out, ignore_errors=True)
     return Run(
@@ -223,10 +243,10 @@ def measure(mode: str, raw: Path, out: Path, n: int, fmt: str, repeat: int, env:
         round(cpu, 2),
         round(server_cpu, 2),
         round(max(0.0, busy - cpu - server_cpu), 2),
-        round(sampler.peak / 2**20, 1),
+        round(done.peak / 2**20, 1),
         round(n / seconds, 1),
         round(load, 2),
-        process.returncode,
+        done.returncode,
     )
 
 

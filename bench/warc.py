@@ -31,7 +31,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -206,7 +205,7 @@ def compare(bodies: list[bytes], n: int, rounds: int, work: Path) -> list[str]:
 
 
 def whole_run(data: list[Path], n: int, shape: str, work: Path) -> list[str]:
-    from bench.speed import Sampler, start_server
+    from bench.speed import sampled, start_server
     from boilerstrip.flows import localserver
 
     raw, out = work / f"run-{shape}-{n}", work / f"run-{shape}-{n}-out"
@@ -219,35 +218,25 @@ def whole_run(data: list[Path], n: int, shape: str, work: Path) -> list[str]:
     _state, env = start_server(work / "prefect-home")
     try:
         command = [str(Path(sys.executable).with_name("boilerstrip")), "clean", str(raw), "--out", str(out)]
-        command += ["--workers", "1"]
         load = os.getloadavg()[0]
-        before = os.times()
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        sampler = Sampler(process.pid)
-        sampler.start()
-        printed, err = process.communicate()
-        seconds = time.perf_counter() - started
-        sampler.stop.set()
-        sampler.join()
-        after = os.times()
+        done = sampled([*command, "--workers", "1"], env, stdout=True)
     finally:
         localserver.stop()
-    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
-    tail = err.decode(errors="replace").strip().splitlines()[-6:]
-    summary = printed.decode(errors="replace").strip().splitlines()
+    tail = done.stderr.decode(errors="replace").strip().splitlines()[-6:]
+    summary = done.stdout.decode(errors="replace").strip().splitlines()
     return [
         f"## A whole run: one {shape} archive of {n:,} records ({archive.stat().st_size / 1e6:,.0f} MB)",
         "",
         "| wall s | CPU s | peak RSS (process tree) MB | exit | load at start |",
         "|---:|---:|---:|---:|---:|",
-        f"| {seconds:,.0f} | {cpu:,.0f} | {sampler.peak / 2**20:,.0f} | {process.returncode} | {load:.2f} |",
+        f"| {done.seconds:,.0f} | {done.cpu:,.0f} | {done.peak / 2**20:,.0f} | {done.returncode} | {load:.2f} |",
         "",
         "What it printed (standard error, last lines; then the summary's first lines):",
         "",
         "```",
         *tail,
         *summary[:8],
+        *[line for line in summary if " read whole: " in line],
         "```",
     ]
 
