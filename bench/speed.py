@@ -37,17 +37,16 @@ import json
 import os
 import platform
 import random
-import resource
 import shutil
 import signal
-import subprocess
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+
+from bench.sampling import sampled
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RESULTS = Path(__file__).resolve().parent / "results"
@@ -145,64 +144,6 @@ class Run:
     docs_per_second: float
     load_before: float  # 1-minute load average when the run started
     returncode: int
-
-
-class Sampler(threading.Thread):
-    """Peak RSS of a process and all its descendants."""
-
-    def __init__(self, pid: int) -> None:
-        super().__init__(daemon=True)
-        import psutil
-
-        self.root = psutil.Process(pid)
-        self.peak = 0
-        self.stop = threading.Event()
-
-    def run(self) -> None:
-        import psutil
-
-        while not self.stop.is_set():
-            try:
-                procs = [self.root, *self.root.children(recursive=True)]
-                total = 0
-                for proc in procs:
-                    try:
-                        total += proc.memory_info().rss
-                    except psutil.Error:
-                        pass
-                self.peak = max(self.peak, total)
-            except psutil.Error:
-                pass
-            self.stop.wait(0.25)
-
-
-@dataclass
-class Sampled:
-    """A command's run: wall and CPU seconds (its process tree), peak RSS, what it wrote."""
-
-    seconds: float
-    cpu: float
-    peak: int
-    returncode: int
-    stdout: bytes
-    stderr: bytes
-
-
-def sampled(command: list[str], env: dict, *, stdout: bool = False) -> Sampled:
-    """Run `command` from the repository root; its peak RSS sampled four times a second."""
-    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    out = subprocess.PIPE if stdout else subprocess.DEVNULL
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.PIPE)
-    sampler = Sampler(process.pid)
-    sampler.start()
-    printed, err = process.communicate()
-    seconds = time.perf_counter() - started
-    sampler.stop.set()
-    sampler.join()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
-    return Sampled(seconds, cpu, sampler.peak, process.returncode, printed or b"", err)
 
 
 def busy_cpu() -> float:

@@ -205,7 +205,8 @@ def compare(bodies: list[bytes], n: int, rounds: int, work: Path) -> list[str]:
 
 
 def whole_run(data: list[Path], n: int, shape: str, work: Path) -> list[str]:
-    from bench.speed import sampled, start_server
+    from bench.sampling import sampled
+    from bench.speed import start_server
     from boilerstrip.flows import localserver
 
     raw, out = work / f"run-{shape}-{n}", work / f"run-{shape}-{n}-out"

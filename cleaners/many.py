@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from multiprocessing.context import BaseContext
 from typing import Any, TypeAlias
 
 from .config import Config, phrase_book
@@ -130,6 +131,20 @@ def _here(items: Iterable[Item], config: Config, format: str) -> Iterator[Result
         yield Result(id, cleaned, error, record)
 
 
+def warm_context(*preload: str) -> BaseContext:
+    """How worker processes start: forked from a server process that has imported the
+    library, compiled the shipped phrase book and loaded the language profiles once
+    (`cleaners.warm`, and the modules in `preload`), so that no worker repeats that second
+    or two, and a caller's threads and open files are not copied. Spawned where there
+    is no forkserver. The flow's worker processes start the same way."""
+    try:
+        context = multiprocessing.get_context("forkserver")
+    except ValueError:
+        return multiprocessing.get_context("spawn")
+    context.set_forkserver_preload(["boilerstrip.cleaners.warm", *preload])
+    return context
+
+
 def _run_all(jobs: list[_Job]) -> list[tuple[Cleaned | None, str | None]]:
     return [_run(job) for job in jobs]
 
@@ -137,8 +152,7 @@ def _run_all(jobs: list[_Job]) -> list[tuple[Cleaned | None, str | None]]:
 def _pooled(items: Iterable[Item], config: Config, format: str, workers: int, prefetch: int) -> Iterator[Result]:
     """Items go to the workers in chunks (one document per task cost more in messages than
     the second worker gained), two chunks per worker in flight."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["boilerstrip.cleaners.warm"])
+    context = warm_context()
     size = max(1, prefetch // 2)
     pending: deque[tuple[list[tuple[Any, Mapping[str, Any] | None]], Future[list[tuple[Cleaned | None, str | None]]]]]
     pending = deque()

@@ -13,7 +13,6 @@ Nothing here imports Prefect: the worker processes import this module.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -22,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from boilerstrip.cleaners.many import warm_context
 from boilerstrip.cleaners.model import SiteRepeats
 
 from .corpus import LineCounts, count_batch
@@ -40,9 +40,10 @@ def workers_for(requested: int) -> int:
 @contextmanager
 def local_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes for the CPU work of the batches, for the duration of a run.
-    Started with `spawn`: the flow process has threads (Prefect's), which `fork` would
-    copy in whatever state they are."""
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+    Forked from a warm forkserver (`cleaners.many.warm_context`), never from the flow
+    process: it has threads (Prefect's), which `fork` would copy in whatever state they
+    are. The server has this module imported and the phrase book compiled, once."""
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=warm_context("boilerstrip.flows.runners"))
     try:
         yield executor
     finally:
