@@ -275,10 +275,9 @@ def extract(html: str, timeout: float | None = 30.0) -> Extracted:
         info["extraction_path"] = "fast"
         why = suspect(text, largest)
         if why:
-            # trafilatura's second opinion, on a fresh tree: extraction consumes the one it is given
+            # trafilatura's second opinion, on the same pruned tree: trafilatura extracts
+            # from a copy of the tree it is given and leaves that one as it was
             slow: Settings = {**SETTINGS, "fast": False}
-            tree = parse(html)
-            prepass(tree, info["page_chars"])
             text = trafilatura.extract(tree, **slow) or ""
             info["extractor_settings"] = slow
             info["extraction_path"] = f"second opinion: the fast result was {why}"
