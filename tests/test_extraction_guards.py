@@ -108,6 +108,47 @@ def test_a_fast_fragment_is_extracted_again_with_the_second_opinion(monkeypatch:
     assert extracted.info["extractor_settings"]["fast"] is False and "suspect" not in extracted.info
 
 
+def test_the_second_opinion_reuses_the_parsed_and_pruned_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast result was a fragment: the second opinion gets the tree the fast mode got,
+    furniture removed, without parsing the page or running the pre-pass again."""
+    page = f"<html><body><article>{ARTICLE * 4}</article><div class='share-bar'>Share</div></body></html>"
+    trees: list[object] = []
+    parse, run_prepass = html.parse, html.prepass
+    monkeypatch.setattr(html, "parse", lambda page: trees.append("parsed") or parse(page))
+    monkeypatch.setattr(html, "prepass", lambda tree, chars: trees.append("pruned") or run_prepass(tree, chars))
+
+    def answer(tree, fast):
+        trees.append(tree)
+        assert tree.find(".//div[@class='share-bar']") is None
+        return SENTENCE if fast else "\n".join([SENTENCE] * 20)
+
+    calls = _fake_extract(monkeypatch, answer)
+    extracted = html.extract(page)
+    assert [c["fast"] for c in calls] == [True, False]
+    assert trees[:2] == ["parsed", "pruned"] and len(trees) == 4 and trees[2] is trees[3]
+    assert extracted.info["extraction_path"].startswith("second opinion") and extracted.text.count(SENTENCE) == 20
+
+
+def test_trafilatura_leaves_the_tree_it_is_given_as_it_was() -> None:
+    """What the second opinion's reuse of the pruned tree relies on: trafilatura (2.3.1)
+    extracts from a copy of a tree it is given, in fast mode and with its second opinion."""
+    import trafilatura
+    from lxml import etree
+
+    page = (
+        "<html><head><title>Harbour</title><script>var x;</script></head><body><nav><a href='/'>Home</a></nav>"
+        f"<article><h1>Harbour plan</h1>{ARTICLE}<table><tr><td>Cost</td><td>4m</td></tr></table></article>"
+        "<aside class='related'><ul><li><a href='/b'>Other story</a></li></ul></aside><footer>(c) Post</footer>"
+        "</body></html>"
+    )
+    tree = html.parse(page)
+    assert tree is not None
+    before = etree.tostring(tree, encoding="unicode")
+    for fast in (True, False):
+        assert SENTENCE in (trafilatura.extract(tree, **{**html.SETTINGS, "fast": fast}) or "")
+        assert etree.tostring(tree, encoding="unicode") == before
+
+
 def test_a_good_fast_result_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     page = f"<html><body><article>{ARTICLE}</article></body></html>"
     calls = _fake_extract(monkeypatch, lambda tree, fast: "\n".join(p.text_content() for p in tree.iter("p")))

@@ -8,6 +8,7 @@ import pytest
 from lxml import html as lxml_html
 
 from boilerstrip.cleaners import Config, clean
+from boilerstrip.cleaners.input import html
 from boilerstrip.cleaners.input.html import ExtractionTimeout, declared_charset, looks_like_html
 from boilerstrip.cleaners.input.prepass import _JUNK_PAIRS, _PAIR_ANCHORS, _furniture, _link_list, prepass, words
 from boilerstrip.flows.inputs import InputRoot, Item
@@ -167,17 +168,15 @@ def test_extraction_over_its_time_limit_fails_the_page(monkeypatch: pytest.Monke
 
 
 def test_the_extractors_own_error_handling_cannot_swallow_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    """trafilatura's load_html catches `Exception` around its parse and parses again,
-    with no timer left: the limit must pass through it."""
-    import trafilatura.utils
-
-    parse = trafilatura.utils.fromstring
+    """The page is parsed as trafilatura's load_html parses it, which catches `Exception`
+    around its parse and parses again, with no timer left: the limit must pass through it."""
+    parse = html.fromstring
 
     def slow_parse(*args, **kwargs):
         time.sleep(1)
         return parse(*args, **kwargs)
 
-    monkeypatch.setattr(trafilatura.utils, "fromstring", slow_parse)
+    monkeypatch.setattr(html, "fromstring", slow_parse)
     page = b"<html><body><p>" + b"text " * 100 + b"</p></body></html>"
     started = time.monotonic()
     with pytest.raises(ExtractionTimeout, match=r"longer than 0\.2 s"):
@@ -246,3 +245,39 @@ PAGE_BODY = (
 def test_the_page_url_is_its_canonical_link_else_og_url(head: str, url: str | None) -> None:
     result = clean(f"<html><head>{head}</head>{PAGE_BODY}".encode())
     assert result.meta.url == url
+
+
+PARSER_CASES = {
+    "page": "<!DOCTYPE html>\n<html lang='en'><head><title>T</title></head><body><p>Story.</p>"
+    "<form><input type='email'><label>Mail</label><select><option>a</option></select></form></body></html>",
+    "xml declaration": "<?xml version='1.0' encoding='utf-8'?><html><body><p>Story.</p></body></html>",
+    "doctype line": "<!DOCTYPE html PUBLIC '-//W3C//DTD XHTML 1.0//EN'>\n<html><body><p>A</p></body></html>",
+    "self-closing html": "<html lang='en'/>\n<body><p>Story.</p></body>",
+    "fragment": "<p>Story.</p><p>More.</p>",
+    "one element": "<p>Story.</p>",
+    "plain text": "Only words, no markup.",
+    "invalid characters": "<html><body><p>Story\x00 with\x0b controls.</p><!-- gone --><?pi gone?></body></html>",
+    "empty": "",
+}
+
+
+@pytest.mark.parametrize("case", sorted(PARSER_CASES))
+def test_the_page_is_parsed_as_trafilaturas_loader_parses_it(case: str) -> None:
+    """`html.parse` stands in for trafilatura's `load_html` (with a faster class lookup):
+    the same tree, or the same refusal, so extraction sees what it would alone."""
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    page = PARSER_CASES[case]
+    ours, theirs = html.parse(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None and theirs is not None:
+        assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")
+
+
+def test_parsed_elements_are_created_without_a_python_class_lookup() -> None:
+    """lxml.html's parser runs a Python method for each element proxy (thousands a page);
+    ours looks the class up in C: every element, forms too, is a plain HtmlElement."""
+    tree = html.parse(PARSER_CASES["page"])
+    assert tree is not None
+    assert {type(element) for element in tree.iter()} == {lxml_html.HtmlElement}
