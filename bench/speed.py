@@ -238,7 +238,8 @@ def markdown(runs: list[Run], meta: dict) -> str:
 def profile(data: Path, top: int) -> None:
     """Where the time goes: per stage (each cleaner, decode, extraction, the language
     detector proper), then cProfile's top entries by own time, for the text and the HTML
-    path, over the benchmark texts and pages and the fixtures."""
+    path, over the benchmark texts and pages and the fixtures. CPU time of this process,
+    so that a shared machine moves the figures less."""
     import cProfile
     import pstats
     from collections import defaultdict
@@ -254,11 +255,11 @@ def profile(data: Path, top: int) -> None:
 
     def timed(name, fn):
         def wrapper(*args, **kwargs):
-            t = time.perf_counter()
+            t = time.process_time()
             try:
                 return fn(*args, **kwargs)
             finally:
-                stages[name] += time.perf_counter() - t
+                stages[name] += time.process_time() - t
 
         return wrapper
 
@@ -274,10 +275,10 @@ def profile(data: Path, top: int) -> None:
         for raw in docs:
             clean(raw, format=fmt)  # warm: profiles, matchers, imports
         stages.clear()
-        started = time.perf_counter()
+        started = time.process_time()
         for raw in docs:
             clean(raw, format=fmt)
-        total = time.perf_counter() - started
+        total = time.process_time() - started
         print(f"\n## {fmt} path: {len(docs)} documents, {1000 * total / len(docs):.2f} ms each")
         for name, spent in sorted(stages.items(), key=lambda kv: -kv[1])[:top]:
             print(f"  {name:44s} {1000 * spent / len(docs):7.3f} ms  {100 * spent / total:5.1f} %")

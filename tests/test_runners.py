@@ -40,7 +40,27 @@ def make_corpus(raw: Path) -> Path:
     (raw / "site1" / "story.txt").write_text("The same output name as story.html: refused, in discovery order.\n")
     (raw / "site2" / "seed.txt.gz").write_bytes(gzip.compress(seeds[4].read_bytes()))
     (raw / "site2" / "broken.txt.gz").write_bytes(b"\x1f\x8b\x08\x00 not gzip")
+    web_archive(
+        raw / "site0" / "crawl.warc.gz", "response", [HTML.replace("Tuesday", day) for day in ("Monday", "Friday")]
+    )
+    web_archive(raw / "site2" / "texts.wet", "conversion", [seed.read_text("utf-8") for seed in seeds[:2]])
     return raw
+
+
+def web_archive(path: Path, kind: str, bodies: list[str]) -> None:
+    """Each archive is a batch of its own, whatever the runner."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=path.name.endswith(".gz"))
+        for i, body in enumerate(bodies):
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            headers = {"http_headers": http} if kind == "response" else {}
+            payload = io.BytesIO(body.encode("utf-8"))
+            writer.write_record(writer.create_warc_record(f"https://example.org/{i}", kind, payload=payload, **headers))
 
 
 def outputs(out: Path) -> dict[str, bytes]:
@@ -95,7 +115,7 @@ def test_local_worker_processes_give_the_same_outputs(prefect_server, corpus, re
 
     out = tmp_path / "clean"
     counts = clean_corpus(str(corpus), str(out), batch_size=4, workers=2)
-    assert counts["files"] == 34 and counts["failed"] == 2
+    assert counts["files"] == 38 and counts["failed"] == 2  # 34 files, and 4 documents of 2 web archives
     assert outputs(out) == reference
     assert "workers = 2" in (out / "effective-config.toml").read_text()
 
@@ -109,7 +129,7 @@ def test_a_dask_cluster_gives_the_same_outputs(prefect_server, dask_cluster, cor
     out = tmp_path / "clean"
     on_dask = clean_corpus.with_options(task_runner=DaskTaskRunner(address=address))
     counts = on_dask(str(corpus), str(out), batch_size=4, dask=address)
-    assert counts["files"] == 34
+    assert counts["files"] == 38
     assert outputs(out) == reference
     assert f'dask = "{address}"' in (out / "effective-config.toml").read_text()
 
