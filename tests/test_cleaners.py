@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from boilerstrip.cleaners import Config, clean, replay
 from boilerstrip.cleaners.errors import ReplayError
@@ -604,3 +606,19 @@ def test_replay_refuses_edits_that_do_not_fit() -> None:
     result = clean(f"{ARTICLE}\nBack to top\n")
     with pytest.raises(ReplayError):
         replay(result.decoded.replace("Back", "Bock"), result.edits)
+
+
+TYPOGRAPHIC = list("\u2018\u2019\u201c\u201d\u2013\u2014\u2026")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from([chr(c) for c in range(0x80) if c != 0x1B] + TYPOGRAPHIC * 20)))
+def test_ftfy_repairs_nothing_in_a_line_the_fast_check_passes_over(line: str) -> None:
+    """`fix_encoding` hands ftfy only lines with a character some repair could act on; a
+    line of ASCII and typographic quotes, dashes and ellipsis is never changed by it."""
+    import ftfy
+
+    from boilerstrip.cleaners.steps.encoding import _REPAIRABLE, FTFY_CONFIG
+
+    assert _REPAIRABLE.search(line) is None
+    assert ftfy.fix_and_explain(line, config=FTFY_CONFIG)[0] == line

@@ -50,6 +50,16 @@ U+0085 into the '…' it came from). ftfy's verdict depends on the whole line it
 sees, so it must see the same lines on every run for cleaning to be idempotent."""
 
 
+_REPAIRABLE = re.compile(r"[^\x00-\x1a\x1c-\x7f\u2018\u2019\u201c\u201d\u2013\u2014\u2026]")
+"""A character some repair of FTFY_CONFIG could act on. Not ASCII (but ESC, which starts a
+terminal escape), and not the typographic quotes, dashes and ellipsis: in every code page
+ftfy reads mojibake through they are either absent or bytes that cannot start a UTF-8
+sequence (0x85, 0x91-0x97), and in MacRoman bytes that can (0xC9, 0xD0-0xD5) but with
+nothing among them that can continue one; and no other repair (C1 controls, surrogates,
+the lossy and a0 sequences) involves them. A line of them and ASCII is most lines of
+English prose, and ftfy costs tens of microseconds a line to say so."""
+
+
 @register
 class FixEncoding(Cleaner):
     name = "fix_encoding"
@@ -74,7 +84,7 @@ def repairs(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Sp
     spans: list[Span] = []
     for m in _LINE.finditer(text):
         start, line = m.start(), m.group()
-        if (line.isascii() and "\x1b" not in line) or line in skip:
+        if _REPAIRABLE.search(line) is None or line in skip:
             continue  # nothing ftfy could repair, or already judged: skip the cost
         fixed, explanation = ftfy.fix_and_explain(line, config=FTFY_CONFIG)
         if fixed == line:
