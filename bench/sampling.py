@@ -13,7 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Sampler(threading.Thread):
-    """Peak RSS of a process and all its descendants."""
+    """Peak RSS of a process and all its descendants, and the CPU time each descendant had
+    used when last seen (a forkserver's workers are never reaped by the process we wait
+    for, so `RUSAGE_CHILDREN` misses them)."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
@@ -21,6 +23,7 @@ class Sampler(threading.Thread):
 
         self.root = psutil.Process(pid)
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # pid (the process and its descendants) -> its own user + system seconds
         self.stop = threading.Event()
 
     def run(self) -> None:
@@ -33,6 +36,8 @@ class Sampler(threading.Thread):
                 for proc in procs:
                     try:
                         total += proc.memory_info().rss
+                        times = proc.cpu_times()
+                        self.cpu[proc.pid] = times.user + times.system
                     except psutil.Error:
                         pass
                 self.peak = max(self.peak, total)
@@ -67,4 +72,8 @@ def sampled(command: list[str], env: dict, *, stdout: bool = False) -> Sampled:
     sampler.join()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (children.ru_utime - children_before.ru_utime) + (children.ru_stime - children_before.ru_stime)
+    # what the command and the processes it reaped used, or what every process of the tree
+    # had used when last seen (a short-lived one's last quarter second may be missed):
+    # whichever saw more
+    cpu = max(cpu, sum(sampler.cpu.values()))
     return Sampled(seconds, cpu, sampler.peak, process.returncode, printed or b"", err)
