@@ -44,13 +44,14 @@ def output_problem(out: Path) -> str | None:
         return f"{existing} is a file, not a folder"
     try:
         if existing == out:
-            fd, probe = tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
+            fd, probe = _probe_file(out)
             try:  # a block of data: a full disk or quota still lets an empty file be made
                 os.write(fd, bytes(PROBE))
                 os.fsync(fd)
             finally:
                 os.close(fd)
-                os.unlink(probe)
+                if probe is not None:
+                    os.unlink(probe)
         else:
             os.rmdir(tempfile.mkdtemp(dir=existing, prefix=".boilerstrip-probe-"))
         space = os.statvfs(existing)
@@ -62,6 +63,19 @@ def output_problem(out: Path) -> str | None:
 
 
 PROBE = 4096
+
+
+def _probe_file(out: Path) -> tuple[int, str | None]:
+    """A file to write the probe to: unnamed where Linux can make one (O_TMPFILE), so that a
+    run killed while probing leaves nothing in OUT; else a named one, removed after."""
+    flag = getattr(os, "O_TMPFILE", 0)
+    if flag:
+        try:
+            return os.open(out, flag | os.O_WRONLY | getattr(os, "O_CLOEXEC", 0), 0o600), None
+        except OSError as err:
+            if err.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL, errno.ENOENT):
+                raise
+    return tempfile.mkstemp(dir=out, prefix=".boilerstrip-probe-")
 
 
 DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})

@@ -138,3 +138,22 @@ def test_a_disk_full_before_the_first_batch_stops_the_flow_with_the_same_line(tm
     with pytest.raises(files.OutputFull, match=r"run stopped: .*No space left on device; 0 file"):
         plan.Plan.make(InputRoot.of(ROOT / "raw"), out, load_settings(None))
     assert probe(out) is None  # the folder is free again
+
+
+def test_the_output_check_never_leaves_a_file_in_the_output_folder(tmp_path: Path, monkeypatch) -> None:
+    """The free-space probe is written to an unnamed file (O_TMPFILE): a run killed while
+    it probes (the kill-and-resume test once caught one) leaves nothing in OUT."""
+    from boilerstrip.flows import files
+
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[list[str]] = []
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:  # the moment a kill would leave the probe behind
+        seen.append(sorted(p.name for p in out.iterdir()))
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    assert files.output_problem(out) is None
+    assert seen == [[]] and list(out.iterdir()) == []
