@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
 from boilerstrip.cleaners.input.compressed import MAGIC, gunzip
@@ -88,9 +88,7 @@ class Tally:
 
     records: int = 0
     documents: int = 0
-
-    def __post_init__(self) -> None:
-        self.skipped: dict[str, int] = {}
+    skipped: dict[str, int] = field(default_factory=dict)
 
     def skip(self, kind: str) -> None:
         self.skipped[kind] = self.skipped.get(kind, 0) + 1
@@ -159,18 +157,14 @@ def _document(record, kind: str, number: int, declared: int, limit: int, tally: 
     )
     if declared - body_at > limit:
         _consume_rest(record, len(block), declared, start, number)
-        return _failed(member, f"record is larger than the {limit // (1024 * 1024)} MB limit")
+        return replace(member, problem=f"record is larger than the {limit // (1024 * 1024)} MB limit")
     if len(block) < declared:
         raise _cut(number, start, f"cut short ({len(block):,} of {declared:,} bytes)")
     try:
         body = _decode_body(block[body_at:], http, limit) if http else block
     except ValueError as err:
-        return _failed(member, str(err))
-    return Member(number, kind, body, url, member.record_id, member.date)
-
-
-def _failed(member: Member, why: str) -> Member:
-    return Member(member.number, member.format, None, member.url, member.record_id, member.date, why)
+        return replace(member, problem=str(err))
+    return replace(member, body=body)
 
 
 def _consume_rest(record, got: int, declared: int, start: int, number: int) -> None:
@@ -181,7 +175,7 @@ def _consume_rest(record, got: int, declared: int, start: int, number: int) -> N
         raise _cut(number, start, f"cut short ({got:,} of {declared:,} bytes)")
 
 
-_STATUS = re.compile(rb"HTTP/\d(?:\.\d)? +(\d{3})")
+_STATUS = re.compile(r"HTTP/\d(?:\.\d)? +(\d{3})")
 
 
 def _http(block: bytes) -> tuple[int, dict[str, str], int] | None:
@@ -194,7 +188,7 @@ def _http(block: bytes) -> tuple[int, dict[str, str], int] | None:
     if end < 0:
         return None
     lines = block[:end].decode("latin-1").splitlines()
-    match = _STATUS.match(lines[0].encode("latin-1")) if lines else None
+    match = _STATUS.match(lines[0]) if lines else None
     if match is None:
         return None
     headers: dict[str, str] = {}
