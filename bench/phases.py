@@ -29,7 +29,6 @@ from pathlib import Path
 
 from bench.sampling import sampled
 
-ROOT = Path(__file__).resolve().parent.parent
 HOOK = Path(__file__).resolve().parent / "phase_hook"
 TOP = ("batch", "journal a batch", "report")  # the phases no other phase holds in the same process
 

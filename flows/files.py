@@ -156,12 +156,21 @@ def atomic_file(path: Path, tmp_dir: Path | None = None) -> Iterator[BinaryIO]:
     """A file written under a temporary name, synced and renamed to `path` when the block
     ends, removed when it fails: readers never see half a file, however it is written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = temporary(tmp_dir if tmp_dir is not None else path.parent)
+    with _renamed(path, tmp_dir if tmp_dir is not None else path.parent, sync=True) as handle:
+        yield handle
+
+
+@contextmanager
+def _renamed(path: Path, tmp_dir: Path, *, sync: bool) -> Iterator[BinaryIO]:
+    """A new file in `tmp_dir`, renamed to `path` (synced first with `sync`) when the block
+    ends, removed when it fails; `path`'s folder must exist."""
+    fd, tmp = temporary(tmp_dir)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -197,14 +206,8 @@ class AtomicWriter:
 
     def write(self, path: Path, data: bytes) -> None:
         self.folder(path.parent)
-        fd, tmp = temporary(self.tmp_dir)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with _renamed(path, self.tmp_dir, sync=False) as handle:  # the batch is synced at close()
+            handle.write(data)
         self.written += 1
 
     def close(self) -> None:
